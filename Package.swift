@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Package-wide settings: explicit `any`, imports visible only where declared, and
+/// `public import` only where a dependency's type is part of a module's API.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "revq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "revq", targets: ["revq"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "ReviewFormat", swiftSettings: swiftSettings),
+        .target(
+            name: "KnowledgeBase",
+            dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReviewStore",
+            dependencies: ["ReviewFormat", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReviewFlow",
+            dependencies: ["ReviewFormat", "KnowledgeBase", "ReviewStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RevqConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "revq",
+            dependencies: [
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["KnowledgeBase"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ReviewFormatTests", dependencies: ["ReviewFormat"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KnowledgeBaseTests",
+            dependencies: ["KnowledgeBase", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReviewStoreTests",
+            dependencies: [
+                "ReviewStore", "ReviewFlow", "KnowledgeBase", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,58 @@
+import Yams
+
+/// The YAML block that opens a markdown file, between a first line `---` and the next
+/// line `---` (or `...`).
+public struct Frontmatter: Sendable {
+    /// The parsed mapping; empty when the file has no frontmatter.
+    public let fields: [String: String]
+    /// List-valued fields (such as `traits`), each item as a string.
+    public let lists: [String: [String]]
+    /// The text after the frontmatter block.
+    public let body: String
+
+    /// Splits and parses `text`; `path` only names the file in errors.
+    public init(text: String, path: String) throws {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingCharacters(in: " \t\r") == "---" else {
+            (fields, lists, body) = ([:], [:], text)
+            return
+        }
+        guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingCharacters(in: " \t\r")) }) else {
+            throw KnowledgeBaseError("unterminated frontmatter in \(path)")
+        }
+        let yaml = lines[1..<close].joined(separator: "\n")
+        body = lines[(close + 1)...].joined(separator: "\n")
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch {
+            throw KnowledgeBaseError("invalid frontmatter in \(path): \(error)")
+        }
+        var fields: [String: String] = [:]
+        var lists: [String: [String]] = [:]
+        switch node {
+        case nil: break
+        case .mapping(let mapping)?:
+            for (key, value) in mapping {
+                guard let key = key.string else { continue }
+                switch value {
+                case .scalar(let scalar): fields[key] = scalar.string
+                case .sequence(let items): lists[key] = items.compactMap(\.string)
+                default: break
+                }
+            }
+        default:
+            throw KnowledgeBaseError("invalid frontmatter in \(path): not a mapping")
+        }
+        (self.fields, self.lists) = (fields, lists)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> Substring {
+        var result = self
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return result
+    }
+}

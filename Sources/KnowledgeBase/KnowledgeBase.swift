@@ -1,0 +1,157 @@
+public import Foundation
+public import ReviewFormat
+
+/// The notes and gates of a knowledge base on disk, and the rules that turn a review
+/// request into a gate set (SPEC §1).
+///
+/// Paths handed in and out are relative to the KB root and are checked before any file
+/// is touched: no absolute paths, no `..`, nothing outside the notes or gates root.
+public struct KnowledgeBase: Sendable {
+    public let root: URL
+    /// Notes directory relative to ``root``.
+    public let notesRoot: String
+    /// Gates directory relative to ``root``.
+    public let gatesRoot: String
+    /// Runs the git commands behind provenance; counts them.
+    public let git: Git
+
+    public init(root: URL, notesRoot: String = "kb/notes", gatesRoot: String = "kb/instructions/review-gates") {
+        self.root = root.standardizedFileURL
+        self.notesRoot = Self.trimSlashes(notesRoot)
+        self.gatesRoot = Self.trimSlashes(gatesRoot)
+        self.git = Git(workTree: self.root)
+    }
+
+    // MARK: Notes
+
+    /// Checks that `path` names a note (without reading it) and returns it normalised.
+    public func notePath(_ path: String) throws -> String {
+        let components = try Self.relativeComponents(path, what: "note path")
+        let name = components.last ?? ""
+        guard components.dropLast().joined(separator: "/") == notesRoot, name.hasSuffix(".md"),
+            !Self.isIndex(name)
+        else {
+            throw KnowledgeBaseError("not a note path: \(path) (notes are \(notesRoot)/*.md)")
+        }
+        return components.joined(separator: "/")
+    }
+
+    /// True when `path` is a note path and the file exists (one `stat`).
+    public func noteExists(_ path: String) -> Bool {
+        guard let path = try? notePath(path) else { return false }
+        return isRegularFile(path)
+    }
+
+    public func note(_ path: String) throws -> Note {
+        let path = try notePath(path)
+        let text = try read(path, missing: "note not found: \(path)")
+        return Note(path: path, text: text, frontmatter: try Frontmatter(text: text, path: path))
+    }
+
+    /// Every note path, sorted.
+    public func notePaths() throws -> [String] {
+        try markdownFiles(in: notesRoot).filter { !Self.isIndex($0) }.map { "\(notesRoot)/\($0)" }
+    }
+
+    // MARK: Gates
+
+    /// The gate ids an argument names: itself when it is a gate id, or every gate of the
+    /// lens (sorted by file name) when it names a lens directory.
+    public func gateIds(for argument: String) throws -> [String] {
+        let components = try Self.relativeComponents(argument, what: "gate")
+        let id = components.joined(separator: "/")
+        if components.count == 2, isRegularFile("\(gatesRoot)/\(id).md") { return [id] }
+        if components.count == 1, let files = try? markdownFiles(in: "\(gatesRoot)/\(id)"), !files.isEmpty {
+            return files.map { "\(id)/\($0.dropLast(3))" }
+        }
+        throw KnowledgeBaseError("gate not found: \(argument)")
+    }
+
+    public func gate(_ id: String) throws -> Gate {
+        let components = try Self.relativeComponents(id, what: "gate")
+        guard components.count == 2 else { throw KnowledgeBaseError("gate not found: \(id)") }
+        let path = "\(gatesRoot)/\(id).md"
+        let text = try read(path, missing: "gate not found: \(id)")
+        let frontmatter = try Frontmatter(text: text, path: path)
+        return Gate(
+            id: id, path: path, lens: components[0], text: frontmatter.body,
+            requiresTrait: frontmatter.fields["requires_trait"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The requested gate set of a review: the arguments expanded in order, gates that do
+    /// not apply to the note dropped, duplicates dropped (first wins); a gate's position is
+    /// its ordinal.
+    public func requestedGates(for note: Note, arguments: [String]) throws -> [Gate] {
+        var seen: Set<String> = []
+        var gates: [Gate] = []
+        for argument in arguments {
+            for id in try gateIds(for: argument) where seen.insert(id).inserted {
+                let gate = try gate(id)
+                if gate.applies(to: note) { gates.append(gate) }
+            }
+        }
+        guard !gates.isEmpty else { throw KnowledgeBaseError("no applicable gates resolved for note: \(note.path)") }
+        return gates
+    }
+
+    // MARK: Links
+
+    /// The note's local markdown links (`[text](target)`), resolved against the KB root.
+    /// Web links, anchors and targets outside the KB root are left out.
+    public func links(of note: Note) -> [NoteLink] {
+        let directory = note.path.split(separator: "/").dropLast().map(String.init)
+        return MarkdownLinks.extract(from: note.frontmatter.body).compactMap { link in
+            guard let resolved = MarkdownLinks.resolve(link.target, from: directory) else { return nil }
+            return NoteLink(text: link.text, target: link.target, resolvedPath: resolved, exists: exists(resolved))
+        }
+    }
+
+    // MARK: Files
+
+    func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
+
+    func exists(_ relativePath: String) -> Bool {
+        FileManager.default.fileExists(atPath: url(relativePath).path)
+    }
+
+    func isRegularFile(_ relativePath: String) -> Bool {
+        var info = stat()
+        return lstat(url(relativePath).path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    func read(_ relativePath: String, missing: String) throws -> String {
+        guard isRegularFile(relativePath) else { throw KnowledgeBaseError(missing) }
+        guard let data = FileManager.default.contents(atPath: url(relativePath).path) else {
+            throw KnowledgeBaseError("cannot read \(relativePath)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw KnowledgeBaseError("not valid UTF-8: \(relativePath)")
+        }
+        return text
+    }
+
+    /// Names of the `*.md` regular files directly in a directory, sorted.
+    func markdownFiles(in relativeDirectory: String) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: url(relativeDirectory).path)
+        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && isRegularFile("\(relativeDirectory)/\($0)") }
+            .sorted()
+    }
+
+    static func isIndex(_ name: String) -> Bool { name == "index.md" || name.hasSuffix("-index.md") }
+
+    static func trimSlashes(_ path: String) -> String {
+        path.split(separator: "/").joined(separator: "/")
+    }
+
+    /// The components of a relative path; refuses absolute paths, `.`/`..` and empty paths.
+    static func relativeComponents(_ path: String, what: String) throws -> [String] {
+        guard !path.hasPrefix("/") else { throw KnowledgeBaseError("\(what) must be relative to the KB root: \(path)") }
+        let components = path.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains(where: { $0 == ".." || $0 == "." }),
+            !path.contains("\0")
+        else {
+            throw KnowledgeBaseError("\(what) must stay inside the KB root: \(path)")
+        }
+        return components
+    }
+}

@@ -1,0 +1,34 @@
+public import KnowledgeBase
+public import ReviewFormat
+public import ReviewStore
+
+/// The split review path: an agent starts a run, writes each gate's review, then
+/// finalizes. Finalizing stores the canonical bundle and writes the artifacts exactly as a
+/// queued review would.
+public enum SplitReview {
+    /// Records one gate's review text, in canonical form, on a running run.
+    public static func writeGate(store: ReviewStore, run: Int64, gateId: String, text: String) throws -> Decision {
+        guard !text.allSatisfy(\.isWhitespace) else { throw ReviewFormatError("empty review body for gate: \(gateId)") }
+        let canonical = DecisionParser.canonicalize(text)
+        try store.recordGateReview(
+            run: run, GateReviewInput(gateId: gateId, decision: canonical.decision, rationaleMarkdown: canonical.text))
+        return canonical.decision
+    }
+
+    /// Finalizes a run from the reviews already written; throws the refusal or the reason
+    /// the run was failed with.
+    public static func finalize(store: ReviewStore, kb: KnowledgeBase, run id: Int64, actualModelId: String?) throws -> RunRecord {
+        let run = try store.run(id)
+        let artifacts = ReviewArtifacts(kb: kb, runId: id)
+        if run.status == .running {
+            let reviews = try store.gateReviews(run: id)
+            let bundle = BundleParser.canonicalBundle(
+                runId: id, notePath: run.notePath, reviews: reviews.map { ($0.gateId, $0.rationaleMarkdown) })
+            try store.attachExecutionData(run: id, ExecutionData(rawBundleMarkdown: bundle))
+            try artifacts.writeBundle(bundle)
+        }
+        let finalized = try store.recordAndFinalizeRun(run: id, actualModelId: actualModelId)
+        try artifacts.writeGateFiles(try store.gateReviews(run: id))
+        return finalized
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The key under which reviews and acceptances are kept (`model_id`).
+public enum ModelPartition {
+    /// Reasoning efforts that become part of the partition name.
+    static let efforts: Set<String> = ["low", "medium", "high", "xhigh"]
+
+    /// A job's requested partition: its `model` string, trimmed, otherwise as given.
+    public static func requested(_ model: String) -> String {
+        String(model.trimmingWhitespace())
+    }
+
+    /// The partition named by a runner's model and reasoning effort: each run of
+    /// characters outside `[A-Za-z0-9_-]` becomes `-`, outer `-` are stripped, the result
+    /// is lower-cased, and `-<effort>` is appended for a known effort.
+    /// `gpt-5.4` + `xhigh` → `gpt-5-4-xhigh`. Nil when nothing is left of the model.
+    public static func actual(model: String, effort: String?) -> String? {
+        var slug = ""
+        var pendingDash = false
+        for scalar in model.unicodeScalars {
+            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            if allowed {
+                slug.unicodeScalars.append(scalar)
+                pendingDash = false
+            } else if !pendingDash {
+                slug.append("-")
+                pendingDash = true
+            }
+        }
+        var trimmed = Substring(slug)
+        while trimmed.first == "-" { trimmed = trimmed.dropFirst() }
+        while trimmed.last == "-" { trimmed = trimmed.dropLast() }
+        let core = trimmed.lowercased()
+        guard !core.isEmpty else { return nil }
+        if let effort = effort?.trimmingWhitespace().lowercased(), efforts.contains(effort) {
+            return core + "-" + effort
+        }
+        return core
+    }
+
+    /// The actual partition from a telemetry JSON document (`model`, `reasoning_effort`,
+    /// `models`). Nil when there is no model, or when the telemetry names more than one.
+    public static func actual(telemetryJSON: String) -> String? {
+        struct Fields: Decodable {
+            var model: String?
+            var reasoning_effort: String?
+            var models: [String]?
+        }
+        guard let fields = try? JSONDecoder().decode(Fields.self, from: Data(telemetryJSON.utf8)) else { return nil }
+        if let models = fields.models, Set(models).count > 1 { return nil }
+        guard let model = fields.model ?? fields.models?.first else { return nil }
+        return actual(model: model, effort: fields.reasoning_effort)
+    }
+}

@@ -1,0 +1,193 @@
+public import Foundation
+import GRDB
+import ReviewFormat
+
+/// The SQLite review store and the four lifecycle functions that are the only code that
+/// changes a run: ``createRun(_:)``, ``attachExecutionData(run:_:)``,
+/// ``recordAndFinalizeRun(run:reviews:actualModelId:)`` and ``failRun(run:reason:executionData:)``.
+///
+/// Every connection has foreign keys on and waits out a busy database up to the busy
+/// timeout, so the CLI and a worker can write at the same time. A run that reached
+/// `completed` or `failed` never changes again.
+public final class ReviewStore: Sendable {
+    let pool: DatabasePool
+
+    /// Opens the store at `path`, creating it and its parent directory when missing, and
+    /// brings its schema up to date.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+        var configuration = GRDB.Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.journalMode = .wal
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw ReviewStoreError("cannot open review store \(path): \(error.message ?? error.description)", isRefusal: false)
+        }
+    }
+
+    // MARK: Lifecycle
+
+    /// Inserts a `running` run and its requested gate set in one transaction; returns its id.
+    public func createRun(_ request: NewRun, startedAt: Date = Date()) throws -> Int64 {
+        guard !request.gates.isEmpty else { throw ReviewStoreError.refused("a review run needs at least one gate") }
+        return try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO review_runs (note_path, model_id, runner, reviewed_note_sha, reviewed_note_commit, started_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, 'running')
+                    """,
+                arguments: [request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit, Timestamp.string(for: startedAt)])
+            let id = db.lastInsertedRowID
+            for (ordinal, gate) in request.gates.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO review_run_gates (review_run_id, gate_id, gate_sha, ordinal) VALUES (?, ?, ?, ?)",
+                    arguments: [id, gate.id, gate.sha, ordinal])
+            }
+            return id
+        }
+    }
+
+    /// Stores execution data of a running run; nil fields keep what is there.
+    public func attachExecutionData(run id: Int64, _ data: ExecutionData) throws {
+        try pool.write { db in
+            _ = try Self.writableRun(db, id)
+            try Self.store(data, run: id, db)
+        }
+    }
+
+    /// Records one gate review of a running run (the split path's `write-gate`). The review
+    /// copies note path, note sha/commit and `model_id` from the run and `gate_sha` from the
+    /// run's gate row. Refused for a gate outside the run's set or already reviewed.
+    @discardableResult
+    public func recordGateReview(run id: Int64, _ review: GateReviewInput) throws -> Int64 {
+        try pool.write { db in
+            try Self.insert(review, into: try Self.writableRun(db, id), db)
+        }
+    }
+
+    /// Completes a run in one transaction: inserts `reviews`, moves the run and its reviews to
+    /// `actualModelId` when that differs, checks that every requested gate has exactly one
+    /// review with the run's gate sha and none falls outside the set, marks the run
+    /// `completed`, and appends one `full-review` acceptance per requested gate.
+    ///
+    /// If any step fails, nothing of this call stays and the run is failed with the reason,
+    /// which is then thrown. A run that is not `running` is refused and left alone.
+    @discardableResult
+    public func recordAndFinalizeRun(run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, at date: Date = Date()) throws -> RunRecord {
+        do {
+            try pool.write { db in
+                let run = try Self.runningRun(db, id, refusal: "review run is not finalizable")
+                for review in reviews { _ = try Self.insert(review, into: run, db) }
+                var modelId = run.modelId
+                if let actual = actualModelId?.trimmingCharacters(in: .whitespaces), !actual.isEmpty, actual != modelId {
+                    try db.execute(sql: "UPDATE review_runs SET model_id = ? WHERE id = ?", arguments: [actual, id])
+                    try db.execute(sql: "UPDATE gate_reviews SET model_id = ? WHERE review_run_id = ?", arguments: [actual, id])
+                    modelId = actual
+                }
+                let reviewIds = try Self.checkCoverage(run, db)
+                let completedAt = Timestamp.string(for: date)
+                try db.execute(
+                    sql: "UPDATE review_runs SET status = 'completed', completed_at = ? WHERE id = ?",
+                    arguments: [completedAt, id])
+                for gate in run.gates {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO acceptance_events (note_path, gate_id, model_id, accepted_review_id, accepted_note_sha,
+                                accepted_note_commit, accepted_gate_sha, accepted_at, acceptance_kind)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
+                            """,
+                        arguments: [run.notePath, gate.gateId, modelId, reviewIds[gate.gateId], run.reviewedNoteSha,
+                                    run.reviewedNoteCommit, gate.gateSha, completedAt])
+                }
+            }
+        } catch let error as ReviewStoreError where error.isRefusal && error.message.hasPrefix("review run") {
+            throw error
+        } catch {
+            let reason = Self.reason(for: error)
+            try? failRun(run: id, reason: reason)
+            throw ReviewStoreError(reason, isRefusal: false)
+        }
+        return try run(id)
+    }
+
+    /// Marks a running run `failed` with its reason and any execution data given.
+    public func failRun(run id: Int64, reason: String, executionData: ExecutionData? = nil, at date: Date = Date()) throws {
+        try pool.write { db in
+            _ = try Self.writableRun(db, id)
+            if let executionData { try Self.store(executionData, run: id, db) }
+            try db.execute(
+                sql: "UPDATE review_runs SET status = 'failed', completed_at = ?, failure_reason = ? WHERE id = ?",
+                arguments: [Timestamp.string(for: date), reason, id])
+        }
+    }
+
+    // MARK: Steps inside a write
+
+    static func writableRun(_ db: Database, _ id: Int64) throws -> RunRecord {
+        try runningRun(db, id, refusal: "review run is not writable")
+    }
+
+    static func runningRun(_ db: Database, _ id: Int64, refusal: String) throws -> RunRecord {
+        guard let run = try fetchRun(db, id) else { throw ReviewStoreError.refused("review run not found: \(id)") }
+        guard run.status == .running else { throw ReviewStoreError.refused("\(refusal): \(run.status.rawValue)") }
+        return run
+    }
+
+    static func store(_ data: ExecutionData, run id: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE review_runs SET telemetry_json = COALESCE(?, telemetry_json),
+                    raw_bundle_markdown = COALESCE(?, raw_bundle_markdown), debug_log = COALESCE(?, debug_log)
+                WHERE id = ?
+                """,
+            arguments: [data.telemetryJSON, data.rawBundleMarkdown, data.debugLog, id])
+    }
+
+    static func insert(_ review: GateReviewInput, into run: RunRecord, _ db: Database) throws -> Int64 {
+        guard let gate = run.gates.first(where: { $0.gateId == review.gateId }) else {
+            throw ReviewStoreError.refused("gate not requested by review run \(run.id): \(review.gateId)")
+        }
+        let existing = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM gate_reviews WHERE review_run_id = ? AND gate_id = ?", arguments: [run.id, review.gateId])
+        guard existing == 0 else {
+            throw ReviewStoreError.refused("gate review already recorded for review run \(run.id): \(review.gateId)")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO gate_reviews (review_run_id, note_path, gate_id, model_id, decision, rationale_markdown, evidence_json,
+                    gate_sha, reviewed_note_sha, reviewed_note_commit, reviewed_at, review_kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
+                """,
+            arguments: [run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
+                        review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.string()])
+        return db.lastInsertedRowID
+    }
+
+    /// The review id of each requested gate, or an error naming what is missing or wrong.
+    static func checkCoverage(_ run: RunRecord, _ db: Database) throws -> [String: Int64] {
+        let rows = try Row.fetchAll(db, sql: "SELECT id, gate_id, gate_sha FROM gate_reviews WHERE review_run_id = ?", arguments: [run.id])
+        var reviews: [String: (id: Int64, sha: String)] = [:]
+        for row in rows { reviews[row["gate_id"]] = (row["id"], row["gate_sha"]) }
+        let requested = Set(run.gates.map(\.gateId))
+        let missing = run.gates.map(\.gateId).filter { reviews[$0] == nil }
+        if !missing.isEmpty { throw ReviewStoreError("missing gates: \(missing.joined(separator: ", "))", isRefusal: false) }
+        let unexpected = reviews.keys.filter { !requested.contains($0) }.sorted()
+        if !unexpected.isEmpty { throw ReviewStoreError("unexpected gate reviews: \(unexpected.joined(separator: ", "))", isRefusal: false) }
+        let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId)
+        if !mismatched.isEmpty { throw ReviewStoreError("gate provenance mismatch: \(mismatched.joined(separator: ", "))", isRefusal: false) }
+        return reviews.mapValues(\.id)
+    }
+
+    /// The failure reason recorded for an error: its message without SQLite's decoration.
+    static func reason(for error: any Error) -> String {
+        switch error {
+        case let error as ReviewStoreError: error.message
+        case let error as DatabaseError: error.message ?? error.description
+        default: String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import GRDB
+
+/// Why a (note, gate) pair needs a review under a partition.
+public enum StaleReason: String, Sendable, Codable {
+    /// No acceptance exists for the pair.
+    case missingReview = "missing-review"
+    /// The newest acceptance was for other gate content.
+    case gateChanged = "gate-changed"
+    /// The newest acceptance was for other note content.
+    case noteChanged = "note-changed"
+}
+
+/// A (note, gate) pair with the current content shas to compare against.
+public struct StaleCandidate: Sendable, Equatable, Codable {
+    public var notePath: String
+    public var noteSha: String
+    public var gateId: String
+    public var gateSha: String
+    public init(notePath: String, noteSha: String, gateId: String, gateSha: String) {
+        self.notePath = notePath
+        self.noteSha = noteSha
+        self.gateId = gateId
+        self.gateSha = gateSha
+    }
+}
+
+public struct StalePair: Sendable, Equatable, Codable {
+    public var candidate: StaleCandidate
+    public var reason: StaleReason
+}
+
+extension ReviewStore {
+    /// The candidates that need a review under `modelId`, judged by the newest acceptance
+    /// per (note, gate, partition): none → missing-review; other gate sha → gate-changed;
+    /// other note sha → note-changed. `currentOnly` keeps only pairs that have an acceptance
+    /// (it skips missing-review).
+    public func stale(modelId: String, candidates: [StaleCandidate], currentOnly: Bool = false) throws -> [StalePair] {
+        let gateIds = Array(Set(candidates.map(\.gateId)))
+        guard !gateIds.isEmpty else { return [] }
+        let accepted = try pool.read { db in
+            var newest: [String: (noteSha: String, gateSha: String)] = [:]
+            let placeholders = databaseQuestionMarks(count: gateIds.count)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT note_path, gate_id, accepted_note_sha, accepted_gate_sha FROM current_gate_acceptances
+                    WHERE model_id = ? AND gate_id IN (\(placeholders))
+                    """,
+                arguments: StatementArguments([modelId] + gateIds))
+            while let row = try rows.next() {
+                newest[Self.key(row["note_path"], row["gate_id"])] = (row["accepted_note_sha"], row["accepted_gate_sha"])
+            }
+            return newest
+        }
+        return candidates.compactMap { candidate in
+            guard let acceptance = accepted[Self.key(candidate.notePath, candidate.gateId)] else {
+                return currentOnly ? nil : StalePair(candidate: candidate, reason: .missingReview)
+            }
+            if acceptance.gateSha != candidate.gateSha { return StalePair(candidate: candidate, reason: .gateChanged) }
+            if acceptance.noteSha != candidate.noteSha { return StalePair(candidate: candidate, reason: .noteChanged) }
+            return nil
+        }
+    }
+
+    static func key(_ note: String, _ gate: String) -> String { note + "\u{0}" + gate }
+}

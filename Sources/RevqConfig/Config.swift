@@ -1,0 +1,94 @@
+/// The contents of `revq.yaml`: every setting with its built-in default.
+///
+/// Paths are kept as written; ``Settings`` resolves them against flags, environment
+/// variables and the KB root.
+public struct Config: Sendable, Equatable {
+    /// The knowledge base's git work tree; relative to the config file's directory.
+    public var kbRoot: String?
+    /// Notes directory, relative to the KB root.
+    public var notesRoot = "kb/notes"
+    /// Gates directory, relative to the KB root.
+    public var gatesRoot = "kb/instructions/review-gates"
+    /// The review store; relative paths are relative to the KB root.
+    public var store: String?
+    /// The spool directory; relative paths are relative to the KB root.
+    public var spool: String?
+    /// Jobs a worker runs at once.
+    public var concurrency = 2
+    public var retry = RetryPolicy()
+    public var runners: [String: RunnerProfile] = RunnerProfile.builtIn
+    public var quota = QuotaPolicy()
+    public var sweep = SweepPolicy()
+    /// Bytes kept of a runner's stdout and of its stderr.
+    public var outputCapBytes = 8 << 20
+    /// Seconds running jobs get to finish after SIGTERM before they are stopped and requeued.
+    public var drainGraceSeconds = 30
+    public var logLevel = LogLevel.info
+
+    public init() {}
+}
+
+public struct RetryPolicy: Sendable, Equatable {
+    /// Attempts a job gets by default (a job file may set its own).
+    public var maxAttempts = 3
+    /// Delay before the second attempt; doubled for each further attempt.
+    public var backoffBaseSeconds = 30
+    /// Upper bound of a single delay.
+    public var backoffMaxSeconds = 3600
+    /// Random spread applied to each delay, as a fraction (0.2 = ±20 %).
+    public var jitter = 0.2
+    public init() {}
+}
+
+public struct QuotaPolicy: Sendable, Equatable {
+    /// Case-insensitive substrings of runner output that mean the runner's quota is exhausted.
+    public var patterns = ["out of extra usage", "usage limit reached", "rate limit exceeded"]
+    /// Seconds the pool stops claiming after a quota hit.
+    public var pauseSeconds = 900
+    public init() {}
+}
+
+public struct SweepPolicy: Sendable, Equatable {
+    /// Notes per batch job when a sweep does not say.
+    public var batchSize = 5
+    /// Shell commands run once when a sweep ends (`/bin/sh -c`, KB root as working directory).
+    public var completionCommands: [String] = []
+    public init() {}
+}
+
+public enum LogLevel: String, Sendable, Equatable, CaseIterable {
+    case debug, info, warning, error
+}
+
+/// How a runner is launched; see SPEC §4.
+public enum RunnerKind: String, Sendable, Equatable, CaseIterable {
+    case codex
+    case claudeCode = "claude-code"
+    case command
+}
+
+/// A named way to run reviews. Jobs name a profile; only the config names programs.
+public struct RunnerProfile: Sendable, Equatable {
+    public var kind: RunnerKind
+    /// The program and its leading arguments: `codex` and `claude` by default; required for `command`.
+    public var command: [String]
+    /// Wall-clock limit of one runner call.
+    public var timeoutSeconds = 1800
+    /// Seconds between SIGTERM and SIGKILL when the limit is reached.
+    public var graceSeconds = 10
+    /// Text put before the prompt (codex).
+    public var systemPrompt: String?
+
+    public init(kind: RunnerKind, command: [String], timeoutSeconds: Int = 1800, graceSeconds: Int = 10, systemPrompt: String? = nil) {
+        self.kind = kind
+        self.command = command
+        self.timeoutSeconds = timeoutSeconds
+        self.graceSeconds = graceSeconds
+        self.systemPrompt = systemPrompt
+    }
+
+    public static let builtIn: [String: RunnerProfile] = [
+        "codex": RunnerProfile(kind: .codex, command: ["codex"]),
+        "claude": RunnerProfile(kind: .claudeCode, command: ["claude"]),
+    ]
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import KnowledgeBase
+import ReviewStore
+import RevqConfig
+
+/// The options every command takes; see SPEC §6 for their precedence.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Config file (default: $REVQ_CONFIG, else built-in defaults).")
+    var config: String?
+
+    @Option(help: "Knowledge base root, a git work tree (default: $REVQ_KB_ROOT, config kb_root, the current directory).")
+    var kbRoot: String?
+
+    @Option(help: "Review store (default: $REVQ_DB, config store, <kb root>/kb/reports/review-store.sqlite).")
+    var db: String?
+
+    @Option(help: "Spool directory (default: $REVQ_SPOOL, config spool, <kb root>/kb/reports/spool).")
+    var spool: String?
+
+    /// The resolved settings for this process.
+    func settings() throws -> Settings {
+        try Settings(
+            flags: .init(config: config, kbRoot: kbRoot, db: db, spool: spool),
+            environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.currentDirectoryPath
+        )
+    }
+
+    func knowledgeBase(_ settings: Settings) -> KnowledgeBase {
+        KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
+    }
+
+    /// Opens (creating if needed) the review store.
+    func store(_ settings: Settings) throws -> ReviewStore {
+        try ReviewStore(path: settings.storePath.path)
+    }
+}

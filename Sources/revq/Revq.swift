@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// The `revq` command: argument parsing and printing only; the work is in the modules.
+@main
+struct Revq: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revq",
+        abstract: "A job queue for LLM reviews of a markdown knowledge base.",
+        subcommands: [
+            RunCommand.self, RunsCommand.self, StaleCommand.self,
+        ]
+    )
+
+    /// Runs the parsed command and turns every error into one `revq: error: …` line
+    /// with exit status 2 (bad usage or input) or 1 (failure at run time).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withStatus: report(error))
+        }
+    }
+
+    static func report(_ error: any Error) -> Int32 {
+        let code = exitCode(for: error)
+        switch code {
+        case .success:
+            print(fullMessage(for: error))
+            return 0
+        case .validationFailure:
+            let message = message(for: error)
+            printError(message.split(separator: "\n").first.map(String.init) ?? message)
+            return 2
+        default:
+            if error is ExitCode { return code.rawValue }
+            let failure = CLIFailure(error)
+            printError(failure.message)
+            return failure.status
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("revq: error: \(message)\n".utf8))
+    }
+
+    static func exit(withStatus status: Int32) -> Never {
+        Foundation.exit(status)
+    }
+}
