@@ -56,10 +56,12 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ReviewFormatTests", dependencies: ["ReviewFormat"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReviewFormatTests", dependencies: ["ReviewFormat"], exclude: ["Fixtures"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KnowledgeBaseTests",
-            dependencies: ["KnowledgeBase", "TestSupport"],
+            dependencies: ["KnowledgeBase", "ReviewFormat", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

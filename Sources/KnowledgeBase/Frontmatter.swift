@@ -1,3 +1,4 @@
+import ReviewFormat
 import Yams
 
 /// The YAML block that opens a markdown file, between a first line `---` and the next
@@ -12,7 +13,7 @@ public struct Frontmatter: Sendable {
 
     /// Splits and parses `text`; `path` only names the file in errors.
     public init(text: String, path: String) throws {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.textLines()
         guard let first = lines.first, first.trimmingCharacters(in: " \t\r") == "---" else {
             (fields, lists, body) = ([:], [:], text)
             return

@@ -49,7 +49,7 @@ public enum BundleParser {
     /// Returns one block per expected gate, in the order of `expectedGates`, or throws the
     /// first defect found (see SPEC §3 for the messages).
     public static func parse(_ output: String, expectedGates: [String]) throws(ReviewFormatError) -> [GateBlock] {
-        try parse(lines: output.split(separator: "\n", omittingEmptySubsequences: false), expectedGates: expectedGates)
+        try parse(lines: output.textLines(), expectedGates: expectedGates)
     }
 
     static func parse(lines: some Sequence<Substring>, expectedGates: [String]) throws(ReviewFormatError) -> [GateBlock] {

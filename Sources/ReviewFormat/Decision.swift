@@ -16,7 +16,7 @@ public enum Decision: String, Sendable, CaseIterable, Codable {
 /// and bold leads such as `**WARN — …**`. With neither, the decision is unknown.
 public enum DecisionParser {
     public static func decision(of text: String) -> Decision {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.textLines()
         let explicit = Set(lines.compactMap { explicitResult(in: $0) })
         if explicit.count > 1 { return .unknown }
         if let only = explicit.first { return only }
@@ -32,7 +32,7 @@ public enum DecisionParser {
     /// The stored form of a review: every result line removed, surrounding blank space
     /// trimmed, then `\n\n## Result: <DECISION>\n` appended.
     public static func canonicalText(_ text: String, decision: Decision) -> String {
-        let kept = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = text.textLines()
             .filter { explicitResult(in: $0) == nil }
             .joined(separator: "\n")
         let body = kept.trimmingWhitespace()
@@ -113,5 +113,13 @@ extension StringProtocol {
             let end = lastIndex(where: { !isSpace($0) })
         else { return Substring() }
         return Substring(self[start...end])
+    }
+}
+
+extension StringProtocol {
+    /// The lines of the text, split at `\n`, `\r\n` or `\r` (Swift keeps `\r\n` as one
+    /// character, so splitting at `"\n"` alone would miss it). Empty lines are kept.
+    public func textLines() -> [SubSequence] {
+        split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
     }
 }

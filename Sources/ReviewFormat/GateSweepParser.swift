@@ -24,7 +24,7 @@ public enum GateSweepParser {
         let expected = Set(notes)
         var bodies: [String: [Substring]] = [:]
         var open: (note: String, lines: [Substring])?
-        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in output.textLines() {
             switch Sentinel(line: line) {
             case .noteStart(let note):
                 if let open { throw ReviewFormatError("nested note start before closing \(open.note)") }

@@ -80,8 +80,8 @@ public enum ReviewPrompt {
     /// `=== … ===`, which would make the output ambiguous.
     public static func sweep(gate: GateText, notes: [(path: String, text: String)]) throws(ReviewFormatError) -> String {
         for note in notes {
-            let lines = note.text.split(separator: "\n", omittingEmptySubsequences: false)
-            if let index = lines.firstIndex(where: Sentinel.isReserved) {
+            let lines = note.text.textLines()
+            if let index = lines.firstIndex(where: { Sentinel.isReserved(Substring($0)) }) {
                 throw ReviewFormatError("reserved sentinel in \(note.path) line \(index + 1)")
             }
         }

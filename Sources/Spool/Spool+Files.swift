@@ -1,0 +1,47 @@
+import Glibc
+
+extension Spool {
+    /// Writes `bytes` to `tmp/<name>` and `fsync`s it; the file is complete on disk when this returns.
+    /// `exclusive` refuses an existing file (a producer's id must be new); otherwise a leftover is replaced.
+    func writeTemporary(_ name: String, _ bytes: [UInt8], exclusive: Bool, sync: Bool = true) throws -> String {
+        let path = temporaryPath(name)
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (exclusive ? O_EXCL : O_TRUNC)
+        let fd = try SystemCalls.check("open", path) { open(path, flags, Spool.fileMode) }
+        defer { close(fd) }
+        try SystemCalls.check("fchmod", path) { fchmod(fd, Spool.fileMode) }
+        try SystemCalls.writeAll(fd, bytes, path: path)
+        if sync { try SystemCalls.check("fsync", path) { fsync(fd) } }
+        return path
+    }
+
+    /// Puts `bytes` at `<state>/<name>` durably: written and synced in `tmp/`, renamed (never over
+    /// an existing file), and the directory synced.
+    func writeDurably(_ bytes: [UInt8], as name: String, in state: JobState) throws {
+        let temporary = try writeTemporary(name, bytes, exclusive: false)
+        do {
+            try SystemCalls.renameNoReplace(temporary, path(state, name))
+        } catch SpoolError.system(_, _, EEXIST) {
+            try? SystemCalls.unlinkIfPresent(temporary)
+            throw SpoolError.alreadyExists(name: name, state: state)
+        }
+        try SystemCalls.syncDirectory(directory(state))
+    }
+
+    /// Moves `<from>/<name>` to `<to>/<name>` with one `rename`, never replacing a file there.
+    func move(_ name: String, from: JobState, to: JobState) throws {
+        do {
+            try SystemCalls.renameNoReplace(path(from, name), path(to, name))
+        } catch SpoolError.system(_, _, ENOENT) {
+            throw SpoolError.notFound(name: name, states: [from])
+        } catch SpoolError.system(_, _, EEXIST) {
+            throw SpoolError.alreadyExists(name: name, state: to)
+        }
+    }
+
+    /// Reads a file of the spool without following a symlink, up to ``JobFile/maxSize`` + 1 bytes.
+    func readFile(_ path: String) throws -> [UInt8] {
+        let fd = try SystemCalls.check("open", path) { open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        defer { close(fd) }
+        return try SystemCalls.readAll(fd, limit: JobFile.maxSize, path: path)
+    }
+}

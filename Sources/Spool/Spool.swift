@@ -1,0 +1,64 @@
+import Glibc
+
+/// A file spool (SPEC §5): one directory per job state under `root`, plus `tmp/` for files
+/// being written and `keys/` for idempotency keys. All of it must be on one file system.
+///
+/// A `Spool` is a plain value: every operation goes to the file system, so any number of
+/// processes (producers, workers, operators) can use the same spool at once. The state
+/// directories are created on first write, mode 0770 so that a group may enqueue; reading
+/// operations never create anything and treat a missing directory as empty.
+public struct Spool: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    /// Mode of the spool's directories: owner and group may read, write and enter.
+    static let directoryMode: mode_t = 0o770
+    /// Mode of the files the spool writes: owner and group may read and write (a worker running
+    /// as another user of the group must be able to read and rename them).
+    static let fileMode: mode_t = 0o660
+
+    func directory(_ state: JobState) -> String { root + "/" + state.rawValue }
+    func path(_ state: JobState, _ name: String) -> String { root + "/" + state.rawValue + "/" + name }
+    var temporaryDirectory: String { root + "/tmp" }
+    func temporaryPath(_ name: String) -> String { root + "/tmp/" + name }
+    var keysDirectory: String { root + "/keys" }
+
+    /// Creates the root and every spool directory that is missing, mode 0770 whatever the umask.
+    public func createDirectories() throws {
+        try Self.makeDirectory(root, parents: true)
+        for name in JobState.allCases.map(\.rawValue) + ["tmp", "keys"] {
+            try Self.makeDirectory(root + "/" + name, parents: false)
+        }
+    }
+
+    /// Runs `body`; if it fails because a spool directory is missing, creates them and runs it once more.
+    func creatingDirectories<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch SpoolError.system(_, _, ENOENT) {
+            try createDirectories()
+            return try body()
+        }
+    }
+
+    private static func makeDirectory(_ path: String, parents: Bool) throws {
+        if mkdir(path, directoryMode) == 0 {
+            try SystemCalls.check("chmod", path) { chmod(path, directoryMode) }
+            return
+        }
+        switch errno {
+        case EEXIST:
+            return
+        case ENOENT where parents:
+            let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            guard !parent.isEmpty else { throw SpoolError.system(call: "mkdir", path: path, errno: ENOENT) }
+            try makeDirectory(parent, parents: true)
+            try makeDirectory(path, parents: false)
+        default:
+            throw SpoolError.system(call: "mkdir", path: path, errno: errno)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Glibc
+
+/// Thin, `errno`-checked wrappers around the system calls the spool is made of.
+/// Paths are plain strings; every call retries on `EINTR`.
+enum SystemCalls {
+    /// Runs `call` until it does not fail with `EINTR`; returns its result or throws ``SpoolError/system``.
+    @discardableResult
+    static func check(_ name: String, _ path: String, _ call: () -> Int32) throws -> Int32 {
+        while true {
+            let result = call()
+            if result != -1 { return result }
+            if errno != EINTR { throw SpoolError.system(call: name, path: path, errno: errno) }
+        }
+    }
+
+    /// `lstat(2)`: never follows a final symlink. Returns nil when the path does not exist.
+    static func linkStatus(_ path: String) throws -> stat? {
+        var info = stat()
+        if lstat(path, &info) == 0 { return info }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw SpoolError.system(call: "lstat", path: path, errno: errno)
+    }
+
+    static func fileStatus(_ fd: Int32, path: String) throws -> stat {
+        var info = stat()
+        try check("fstat", path) { fstat(fd, &info) }
+        return info
+    }
+
+    /// Writes all of `bytes` to `fd`.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = try check("write", path) {
+                    Int32(truncatingIfNeeded: write(fd, buffer.baseAddress! + offset, buffer.count - offset))
+                }
+                offset += Int(written)
+            }
+        }
+    }
+
+    /// Reads from `fd` until end of file, but never more than `limit + 1` bytes (so a caller can tell "too large").
+    static func readAll(_ fd: Int32, limit: Int, path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= limit {
+            let count = try chunk.withUnsafeMutableBytes { buffer in
+                try check("read", path) { Int32(truncatingIfNeeded: read(fd, buffer.baseAddress!, buffer.count)) }
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<Int(count)])
+        }
+        return bytes
+    }
+
+    /// Opens a directory and `fsync`s it, making the renames into it durable.
+    static func syncDirectory(_ path: String) throws {
+        let fd = try check("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(fd) }
+        try check("fsync", path) { fsync(fd) }
+    }
+
+    /// `renameat2(RENAME_NOREPLACE)`: moves `from` to `to` unless `to` exists (`EEXIST`).
+    /// Glibc declares it only under `_GNU_SOURCE`, so it is looked up once at run time.
+    static func renameNoReplace(_ from: String, _ to: String) throws {
+        guard let renameat2 = gnuFunctions.renameat2 else {
+            throw SpoolError.system(call: "renameat2", path: to, errno: ENOSYS)
+        }
+        do {
+            try check("rename", "\(from) → \(to)") { renameat2(AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) }
+        } catch SpoolError.system(_, _, EXDEV) {
+            throw SpoolError.crossDevice(from: from, to: to)
+        }
+    }
+
+    /// `rename(2)`, replacing `to`; only for spool-private names (temporary files, key links).
+    static func renameReplacing(_ from: String, _ to: String) throws {
+        do {
+            try check("rename", "\(from) → \(to)") { rename(from, to) }
+        } catch SpoolError.system(_, _, EXDEV) {
+            throw SpoolError.crossDevice(from: from, to: to)
+        }
+    }
+
+    /// `syncfs(2)` on the file system holding `path`: one flush that makes every file written so far durable.
+    static func syncFileSystem(containing path: String) throws {
+        guard let syncfs = gnuFunctions.syncfs else {
+            throw SpoolError.system(call: "syncfs", path: path, errno: ENOSYS)
+        }
+        let fd = try check("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(fd) }
+        try check("syncfs", path) { syncfs(fd) }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    static func unlinkIfPresent(_ path: String) throws {
+        if unlink(path) == 0 || errno == ENOENT { return }
+        throw SpoolError.system(call: "unlink", path: path, errno: errno)
+    }
+
+    static func isSameFile(_ a: stat, _ b: stat) -> Bool { a.st_dev == b.st_dev && a.st_ino == b.st_ino }
+}
+
+/// GNU-only libc functions resolved with `dlsym`, stored as addresses so the table is `Sendable`.
+private struct GNUFunctions: Sendable {
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
+    typealias SyncFS = @convention(c) (Int32) -> Int32
+
+    private let renameat2Address: UInt
+    private let syncfsAddress: UInt
+
+    init() {
+        let handle = dlopen(nil, RTLD_NOW)
+        renameat2Address = UInt(bitPattern: dlsym(handle, "renameat2"))
+        syncfsAddress = UInt(bitPattern: dlsym(handle, "syncfs"))
+    }
+
+    var renameat2: RenameAt2? {
+        UnsafeRawPointer(bitPattern: renameat2Address).map { unsafeBitCast($0, to: RenameAt2.self) }
+    }
+    var syncfs: SyncFS? {
+        UnsafeRawPointer(bitPattern: syncfsAddress).map { unsafeBitCast($0, to: SyncFS.self) }
+    }
+}
+
+private let gnuFunctions = GNUFunctions()
