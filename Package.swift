@@ -67,10 +67,12 @@ let package = Package(
         .testTarget(
             name: "ReviewStoreTests",
             dependencies: [
-                "ReviewStore", "ReviewFlow", "KnowledgeBase", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "ReviewStore", "ReviewFlow", "ReviewFormat", "KnowledgeBase", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -152,11 +152,9 @@ struct Fields {
     /// Calls `handle` for each pair; `handle` returns false for a key it does not know.
     func read(_ handle: (String, Value) throws -> Bool) throws {
         guard case .mapping(let mapping) = node else { throw ConfigError(path, node, "must be a mapping") }
-        var seen: Set<String> = []
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else { throw ConfigError(path, keyNode, "keys must be strings") }
             let qualified = path == "config" ? key : "\(path).\(key)"
-            guard seen.insert(key).inserted else { throw ConfigError(qualified, keyNode, "duplicate key") }
             guard try handle(key, Value(node: valueNode)) else { throw ConfigError(qualified, keyNode, "unknown key") }
         }
     }

@@ -8,7 +8,7 @@ struct Revq: AsyncParsableCommand {
         commandName: "revq",
         abstract: "A job queue for LLM reviews of a markdown knowledge base.",
         subcommands: [
-            RunCommand.self, RunsCommand.self, StaleCommand.self,
+            RunCommand.self, RunsCommand.self, StaleCommand.self, DemoCommand.self,
         ]
     )
 
