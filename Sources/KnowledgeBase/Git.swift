@@ -1,5 +1,5 @@
-public import Foundation
 import Dispatch
+public import Foundation
 import Synchronization
 
 /// Runs `git` in a work tree and counts the processes it starts, so that callers (and
@@ -54,7 +54,8 @@ public final class Git: Sendable {
         process.waitUntilExit()
         helpers.wait()
         guard process.terminationStatus == 0 else {
-            let message = errors.withLock { String(decoding: $0, as: UTF8.self) }
+            let message =
+                errors.withLock { String(decoding: $0, as: UTF8.self) }
                 .split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
             throw KnowledgeBaseError("git \(arguments.first ?? "") failed in \(workTree.path): \(message)")
         }

@@ -33,7 +33,9 @@ extension KnowledgeBase {
             let input = Data(hashed.map { $0 + "\n" }.joined().utf8)
             let shas = String(decoding: try git.run(["hash-object", "--stdin-paths"], input: input), as: UTF8.self)
                 .split(separator: "\n").map(String.init)
-            guard shas.count == hashed.count else { throw KnowledgeBaseError("git hash-object returned \(shas.count) hashes for \(hashed.count) files") }
+            guard shas.count == hashed.count else {
+                throw KnowledgeBaseError("git hash-object returned \(shas.count) hashes for \(hashed.count) files")
+            }
             for (path, sha) in zip(hashed, shas) { result[path] = NoteProvenance(sha: sha, commit: nil) }
         }
         return result
@@ -50,7 +52,8 @@ extension KnowledgeBase {
                 throw KnowledgeBaseError("gate is not committed: \(gate.path) (review baselines must come from committed gate content)")
             }
             guard !state.changed.contains(gate.path) else {
-                throw KnowledgeBaseError("gate has uncommitted changes: \(gate.path) (review baselines must come from committed gate content)")
+                throw KnowledgeBaseError(
+                    "gate has uncommitted changes: \(gate.path) (review baselines must come from committed gate content)")
             }
             shas[gate.id] = sha
         }

@@ -22,7 +22,8 @@ public enum ModelPartition {
         var slug = ""
         var pendingDash = false
         for scalar in model.unicodeScalars {
-            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            let allowed =
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
             if allowed {
                 slug.unicodeScalars.append(scalar)
                 pendingDash = false

@@ -30,7 +30,8 @@ public struct NewRun: Sendable {
     /// The requested gate set in ordinal order, with each gate's committed blob sha.
     public var gates: [(id: String, sha: String)]
 
-    public init(notePath: String, modelId: String, runner: String, noteSha: String, noteCommit: String?, gates: [(id: String, sha: String)]) {
+    public init(notePath: String, modelId: String, runner: String, noteSha: String, noteCommit: String?, gates: [(id: String, sha: String)])
+    {
         self.notePath = notePath
         self.modelId = modelId
         self.runner = runner

@@ -40,7 +40,10 @@ public final class ReviewStore: Sendable {
                     INSERT INTO review_runs (note_path, model_id, runner, reviewed_note_sha, reviewed_note_commit, started_at, status)
                     VALUES (?, ?, ?, ?, ?, ?, 'running')
                     """,
-                arguments: [request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit, Timestamp.string(for: startedAt)])
+                arguments: [
+                    request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit,
+                    Timestamp.string(for: startedAt),
+                ])
             let id = db.lastInsertedRowID
             for (ordinal, gate) in request.gates.enumerated() {
                 try db.execute(
@@ -77,7 +80,9 @@ public final class ReviewStore: Sendable {
     /// If any step fails, nothing of this call stays and the run is failed with the reason,
     /// which is then thrown. A run that is not `running` is refused and left alone.
     @discardableResult
-    public func recordAndFinalizeRun(run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, at date: Date = Date()) throws -> RunRecord {
+    public func recordAndFinalizeRun(
+        run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, at date: Date = Date()
+    ) throws -> RunRecord {
         do {
             try pool.write { db in
                 let run = try Self.runningRun(db, id, refusal: "review run is not finalizable")
@@ -100,8 +105,10 @@ public final class ReviewStore: Sendable {
                                 accepted_note_commit, accepted_gate_sha, accepted_at, acceptance_kind)
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
                             """,
-                        arguments: [run.notePath, gate.gateId, modelId, reviewIds[gate.gateId], run.reviewedNoteSha,
-                                    run.reviewedNoteCommit, gate.gateSha, completedAt])
+                        arguments: [
+                            run.notePath, gate.gateId, modelId, reviewIds[gate.gateId], run.reviewedNoteSha,
+                            run.reviewedNoteCommit, gate.gateSha, completedAt,
+                        ])
                 }
             }
         } catch let error as ReviewStoreError where error.isRefusal && error.message.hasPrefix("review run") {
@@ -162,8 +169,10 @@ public final class ReviewStore: Sendable {
                     gate_sha, reviewed_note_sha, reviewed_note_commit, reviewed_at, review_kind)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
                 """,
-            arguments: [run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
-                        review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.string()])
+            arguments: [
+                run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
+                review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.string(),
+            ])
         return db.lastInsertedRowID
     }
 
@@ -176,9 +185,13 @@ public final class ReviewStore: Sendable {
         let missing = run.gates.map(\.gateId).filter { reviews[$0] == nil }
         if !missing.isEmpty { throw ReviewStoreError("missing gates: \(missing.joined(separator: ", "))", isRefusal: false) }
         let unexpected = reviews.keys.filter { !requested.contains($0) }.sorted()
-        if !unexpected.isEmpty { throw ReviewStoreError("unexpected gate reviews: \(unexpected.joined(separator: ", "))", isRefusal: false) }
+        if !unexpected.isEmpty {
+            throw ReviewStoreError("unexpected gate reviews: \(unexpected.joined(separator: ", "))", isRefusal: false)
+        }
         let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId)
-        if !mismatched.isEmpty { throw ReviewStoreError("gate provenance mismatch: \(mismatched.joined(separator: ", "))", isRefusal: false) }
+        if !mismatched.isEmpty {
+            throw ReviewStoreError("gate provenance mismatch: \(mismatched.joined(separator: ", "))", isRefusal: false)
+        }
         return reviews.mapValues(\.id)
     }
 

@@ -125,7 +125,9 @@ public enum ConfigParser {
             }
             return true
         }
-        guard let kind else { throw ConfigError("\(path).kind", node.node, "missing; one of \(RunnerKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard let kind else {
+            throw ConfigError("\(path).kind", node.node, "missing; one of \(RunnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         profile.kind = kind
         switch (kind, command) {
         case (_, let command?) where command.isEmpty:

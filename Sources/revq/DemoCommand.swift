@@ -44,7 +44,8 @@ struct DemoCommand: ParsableCommand {
         Output.table(
             ["ID", "STATUS", "NOTE", "MODEL", "GATES"],
             try store.runs().reversed().map { [String($0.id), $0.status.rawValue, $0.notePath, $0.modelId, String($0.gates.count)] })
-        print("""
+        print(
+            """
 
             files:
               review store: \(storePath.path)
@@ -69,12 +70,18 @@ enum DemoKB {
         ("kb/notes/salt.md", "---\ntitle: Salt\ntraits: []\n---\nSea water is salty because rivers carry minerals.\n"),
         ("kb/notes/waves.md", "---\ntitle: Waves\ntraits: []\n---\nWind makes waves. Wind makes waves.\n"),
         ("kb/notes/index.md", "# Index\n\nNot a note: index files are skipped.\n"),
-        ("kb/instructions/review-gates/prose/clarity.md",
-         "---\ngate_id: prose/clarity\nname: clarity\nlens: prose\nwatches: body\nstaleness: content\n---\nIs every sentence clear and needed?\n"),
-        ("kb/instructions/review-gates/prose/source-residue.md",
-         "---\ngate_id: prose/source-residue\nname: source-residue\nlens: prose\nwatches: body\nstaleness: content\n---\nFlag text pasted from sources.\n"),
-        ("kb/instructions/review-gates/semantic/grounding-alignment.md",
-         "---\ngate_id: semantic/grounding-alignment\nname: grounding-alignment\nlens: semantic\nwatches: body\nstaleness: content\nrequires_trait: sourced\n---\nDo the claims match the linked notes?\n"),
+        (
+            "kb/instructions/review-gates/prose/clarity.md",
+            "---\ngate_id: prose/clarity\nname: clarity\nlens: prose\nwatches: body\nstaleness: content\n---\nIs every sentence clear and needed?\n"
+        ),
+        (
+            "kb/instructions/review-gates/prose/source-residue.md",
+            "---\ngate_id: prose/source-residue\nname: source-residue\nlens: prose\nwatches: body\nstaleness: content\n---\nFlag text pasted from sources.\n"
+        ),
+        (
+            "kb/instructions/review-gates/semantic/grounding-alignment.md",
+            "---\ngate_id: semantic/grounding-alignment\nname: grounding-alignment\nlens: semantic\nwatches: body\nstaleness: content\nrequires_trait: sourced\n---\nDo the claims match the linked notes?\n"
+        ),
     ]
 
     static func create(at root: URL) throws {
@@ -112,6 +119,8 @@ enum DemoKB {
         process.currentDirectoryURL = root
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CLIFailure.runtime("git \(arguments.joined(separator: " ")) failed in \(root.path)") }
+        guard process.terminationStatus == 0 else {
+            throw CLIFailure.runtime("git \(arguments.joined(separator: " ")) failed in \(root.path)")
+        }
     }
 }

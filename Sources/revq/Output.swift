@@ -11,10 +11,12 @@ enum Output {
 
     /// A left-aligned table with a header row; cells are cut at `maxWidth` characters.
     static func table(_ header: [String], _ rows: [[String]], maxWidth: Int = 60) {
-        let cut = rows.map { $0.map { cell in
-            let line = cell.replacingOccurrences(of: "\n", with: " ")
-            return line.count > maxWidth ? String(line.prefix(maxWidth - 1)) + "…" : line
-        } }
+        let cut = rows.map {
+            $0.map { cell in
+                let line = cell.replacingOccurrences(of: "\n", with: " ")
+                return line.count > maxWidth ? String(line.prefix(maxWidth - 1)) + "…" : line
+            }
+        }
         var widths = header.map(\.count)
         for row in cut { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
         func line(_ cells: [String]) -> String {

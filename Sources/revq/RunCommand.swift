@@ -42,9 +42,10 @@ struct RunCommand: ParsableCommand {
                 var gates: [GateOut]
                 var model, runner: String
             }
-            try Output.json(Started(
-                runId: id, note: review.note.path, gateIds: review.gates.map(\.id),
-                gates: review.gates.map { .init(id: $0.id, text: $0.text) }, model: newRun.modelId, runner: runner))
+            try Output.json(
+                Started(
+                    runId: id, note: review.note.path, gateIds: review.gates.map(\.id),
+                    gates: review.gates.map { .init(id: $0.id, text: $0.text) }, model: newRun.modelId, runner: runner))
         }
     }
 

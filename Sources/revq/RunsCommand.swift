@@ -27,8 +27,10 @@ struct RunsCommand: ParsableCommand {
             Output.table(
                 ["ID", "STATUS", "NOTE", "MODEL", "RUNNER", "STARTED", "GATES", "REASON"],
                 runs.map { run in
-                    [String(run.id), run.status.rawValue, run.notePath, run.modelId, run.runner, run.startedAt,
-                     String(run.gates.count), run.failureReason ?? ""]
+                    [
+                        String(run.id), run.status.rawValue, run.notePath, run.modelId, run.runner, run.startedAt,
+                        String(run.gates.count), run.failureReason ?? "",
+                    ]
                 })
         }
     }
@@ -66,8 +68,10 @@ struct RunsCommand: ParsableCommand {
             Output.table(
                 ["ORDINAL", "GATE", "GATE SHA", "DECISION", "ACCEPTED"],
                 run.gates.map { gate in
-                    [String(gate.ordinal), gate.gateId, String(gate.gateSha.prefix(12)), decisions[gate.gateId] ?? "-",
-                     accepted.contains(gate.gateId) ? "yes" : "no"]
+                    [
+                        String(gate.ordinal), gate.gateId, String(gate.gateSha.prefix(12)), decisions[gate.gateId] ?? "-",
+                        accepted.contains(gate.gateId) ? "yes" : "no",
+                    ]
                 })
         }
     }

@@ -26,12 +26,15 @@ struct StaleCommand: ParsableCommand {
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
         if json {
             struct Pair: Encodable { var note, gate, reason, noteSha, gateSha: String }
-            return try Output.json(pairs.map {
-                Pair(note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
-                     noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha)
-            })
+            return try Output.json(
+                pairs.map {
+                    Pair(
+                        note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
+                        noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha)
+                })
         }
-        Output.table(["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)
+        Output.table(
+            ["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)
         print("\(pairs.count) stale pair(s) under \(ModelPartition.requested(model))")
     }
 }

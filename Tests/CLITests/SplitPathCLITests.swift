@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SplitPathCLITests {
     struct Started: Decodable {
@@ -53,7 +53,9 @@ import TestSupport
         let unknownGate = try run(["run", "create", SampleKB.noteA, "prose/nope", "--runner", "codex", "--model", "m"])
         #expect(unknownGate.status == 2 && unknownGate.stderr == "revq: error: gate not found: prose/nope\n")
         let missingOption = try run(["run", "create", SampleKB.noteA, "prose", "--runner", "codex"])
-        #expect(missingOption.status == 2 && missingOption.stderr.hasPrefix("revq: error: ") && missingOption.stderr.split(separator: "\n").count == 1)
+        #expect(
+            missingOption.status == 2 && missingOption.stderr.hasPrefix("revq: error: ")
+                && missingOption.stderr.split(separator: "\n").count == 1)
         #expect(try run(["runs", "show", "7"]).stderr == "revq: error: review run not found: 7\n")
 
         let id = try run(["run", "create", SampleKB.noteB, "prose", "--runner", "codex", "--model", "m"]).stdout

@@ -1,8 +1,8 @@
 import Foundation
 import KnowledgeBase
 import ReviewFormat
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct GateSetTests {
     @Test func bundlesExpandSortedAndDuplicatesDropFirstWins() throws {
@@ -49,9 +49,13 @@ import TestSupport
         defer { sample.remove() }
         let kb = sample.kb
         #expect(throws: KnowledgeBaseError("note path must be relative to the KB root: /etc/passwd")) { try kb.note("/etc/passwd") }
-        #expect(throws: KnowledgeBaseError("note path must stay inside the KB root: kb/notes/../../x.md")) { try kb.note("kb/notes/../../x.md") }
+        #expect(throws: KnowledgeBaseError("note path must stay inside the KB root: kb/notes/../../x.md")) {
+            try kb.note("kb/notes/../../x.md")
+        }
         #expect(throws: KnowledgeBaseError("gate must stay inside the KB root: ../prose")) { try kb.gateIds(for: "../prose") }
-        #expect(throws: KnowledgeBaseError("not a note path: kb/notes/index.md (notes are kb/notes/*.md)")) { try kb.note("kb/notes/index.md") }
+        #expect(throws: KnowledgeBaseError("not a note path: kb/notes/index.md (notes are kb/notes/*.md)")) {
+            try kb.note("kb/notes/index.md")
+        }
         #expect(throws: KnowledgeBaseError("not a note path: README.md (notes are kb/notes/*.md)")) { try kb.note("README.md") }
         #expect(throws: KnowledgeBaseError("note not found: kb/notes/zz.md")) { try kb.note("kb/notes/zz.md") }
     }

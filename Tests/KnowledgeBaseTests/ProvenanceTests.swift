@@ -1,8 +1,8 @@
 import Foundation
 import KnowledgeBase
 import ReviewFormat
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ProvenanceTests {
     @Test func cleanNoteGivesItsCommittedBlobAndLastCommit() throws {
@@ -42,9 +42,11 @@ import TestSupport
         defer { sample.remove() }
         try sample.write("kb/instructions/review-gates/prose/clarity.md", SampleKB.gate(id: SampleKB.clarity, text: "edited"))
         let gate = try sample.kb.gate(SampleKB.clarity)
-        #expect(throws: KnowledgeBaseError(
-            "gate has uncommitted changes: kb/instructions/review-gates/prose/clarity.md (review baselines must come from committed gate content)"
-        )) { try sample.kb.gateShas([gate]) }
+        #expect(
+            throws: KnowledgeBaseError(
+                "gate has uncommitted changes: kb/instructions/review-gates/prose/clarity.md (review baselines must come from committed gate content)"
+            )
+        ) { try sample.kb.gateShas([gate]) }
     }
 
     @Test func uncommittedGateIsRefused() throws {
@@ -52,9 +54,11 @@ import TestSupport
         defer { sample.remove() }
         try sample.write("kb/instructions/review-gates/prose/new.md", SampleKB.gate(id: "prose/new", text: "new"))
         let gate = try sample.kb.gate("prose/new")
-        #expect(throws: KnowledgeBaseError(
-            "gate is not committed: kb/instructions/review-gates/prose/new.md (review baselines must come from committed gate content)"
-        )) { try sample.kb.gateShas([gate]) }
+        #expect(
+            throws: KnowledgeBaseError(
+                "gate is not committed: kb/instructions/review-gates/prose/new.md (review baselines must come from committed gate content)"
+            )
+        ) { try sample.kb.gateShas([gate]) }
     }
 
     @Test func committedGateShaIsItsBlob() throws {

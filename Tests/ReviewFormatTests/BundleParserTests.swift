@@ -23,7 +23,8 @@ import Testing
     }
 
     @Test func blocksComeBackInRequestedOrder() throws {
-        let output = "=== GATE REVIEW START: b ===\nB\n=== GATE REVIEW END: b ===\n=== GATE REVIEW START: a ===\nA\n=== GATE REVIEW END: a ==="
+        let output =
+            "=== GATE REVIEW START: b ===\nB\n=== GATE REVIEW END: b ===\n=== GATE REVIEW START: a ===\nA\n=== GATE REVIEW END: a ==="
         #expect(try BundleParser.parse(output, expectedGates: ["a", "b"]).map(\.gateId) == ["a", "b"])
     }
 
@@ -34,20 +35,25 @@ import Testing
 
     @Test func sampleFixturesGiveTheirDocumentedErrors() throws {
         #expect(error(try fixture("bundle-missing-gate.md")) == "missing gate reviews in bundle output: semantic/grounding-alignment")
-        #expect(error(try fixture("bundle-end-mismatch.md")) == "gate review end mismatch: expected prose/source-residue, found semantic/grounding-alignment")
+        #expect(
+            error(try fixture("bundle-end-mismatch.md"))
+                == "gate review end mismatch: expected prose/source-residue, found semantic/grounding-alignment")
     }
 
     @Test func everyErrorMessage() {
         let start = { (id: String) in "=== GATE REVIEW START: \(id) ===" }
         let end = { (id: String) in "=== GATE REVIEW END: \(id) ===" }
-        #expect(error([start("a"), "x", start("b"), "y", end("b"), end("a")].joined(separator: "\n"), expected: ["a", "b"])
-            == "nested gate review start before closing a")
+        #expect(
+            error([start("a"), "x", start("b"), "y", end("b"), end("a")].joined(separator: "\n"), expected: ["a", "b"])
+                == "nested gate review start before closing a")
         #expect(error([start("z"), "x", end("z")].joined(separator: "\n"), expected: ["a"]) == "unexpected gate in bundle output: z")
-        #expect(error([start("a"), "x", end("a"), start("a"), "y", end("a")].joined(separator: "\n"), expected: ["a"])
-            == "duplicate gate in bundle output: a")
+        #expect(
+            error([start("a"), "x", end("a"), start("a"), "y", end("a")].joined(separator: "\n"), expected: ["a"])
+                == "duplicate gate in bundle output: a")
         #expect(error(["text", end("a")].joined(separator: "\n"), expected: ["a"]) == "gate review end without start: a")
-        #expect(error([start("a"), "x", end("b")].joined(separator: "\n"), expected: ["a", "b"])
-            == "gate review end mismatch: expected a, found b")
+        #expect(
+            error([start("a"), "x", end("b")].joined(separator: "\n"), expected: ["a", "b"])
+                == "gate review end mismatch: expected a, found b")
         #expect(error([start("a"), "  ", "", end("a")].joined(separator: "\n"), expected: ["a"]) == "empty review body for gate: a")
         #expect(error([start("a"), "x"].joined(separator: "\n"), expected: ["a"]) == "unterminated gate review block: a")
         #expect(error("no blocks at all", expected: ["a", "b"]) == "missing gate reviews in bundle output: a, b")

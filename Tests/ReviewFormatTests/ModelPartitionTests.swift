@@ -3,11 +3,13 @@ import Testing
 @testable import ReviewFormat
 
 @Suite struct ModelPartitionTests {
-    @Test(arguments: [
-        ("gpt-5.4", "xhigh", "gpt-5-4-xhigh"), ("claude-sonnet-4-6", nil, "claude-sonnet-4-6"),
-        ("gpt-5.4", "high", "gpt-5-4-high"), ("gpt-5.4", "minimal", "gpt-5-4"), ("  GPT 5.4 (preview) ", "Medium", "gpt-5-4-preview-medium"),
-        ("o3_mini--x", nil, "o3_mini--x"), ("model/é/ü", "low", "model-low"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("gpt-5.4", "xhigh", "gpt-5-4-xhigh"), ("claude-sonnet-4-6", nil, "claude-sonnet-4-6"),
+            ("gpt-5.4", "high", "gpt-5-4-high"), ("gpt-5.4", "minimal", "gpt-5-4"),
+            ("  GPT 5.4 (preview) ", "Medium", "gpt-5-4-preview-medium"),
+            ("o3_mini--x", nil, "o3_mini--x"), ("model/é/ü", "low", "model-low"),
+        ] as [(String, String?, String)])
     func actualPartitionFromModelAndEffort(model: String, effort: String?, expected: String) {
         #expect(ModelPartition.actual(model: model, effort: effort) == expected)
     }
@@ -17,8 +19,10 @@ import Testing
     }
 
     @Test func telemetryGivesThePartition() {
-        #expect(ModelPartition.actual(telemetryJSON: #"{"provider":"codex","model":"gpt-5.4","reasoning_effort":"xhigh"}"#) == "gpt-5-4-xhigh")
-        #expect(ModelPartition.actual(telemetryJSON: #"{"model":"claude-sonnet-4-6","models":["claude-sonnet-4-6"]}"#) == "claude-sonnet-4-6")
+        #expect(
+            ModelPartition.actual(telemetryJSON: #"{"provider":"codex","model":"gpt-5.4","reasoning_effort":"xhigh"}"#) == "gpt-5-4-xhigh")
+        #expect(
+            ModelPartition.actual(telemetryJSON: #"{"model":"claude-sonnet-4-6","models":["claude-sonnet-4-6"]}"#) == "claude-sonnet-4-6")
     }
 
     @Test func telemetryNamingTwoModelsGivesNone() {

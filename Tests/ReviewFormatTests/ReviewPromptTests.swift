@@ -6,8 +6,10 @@ import Testing
     let gates = [GateText(id: "prose/a", text: "Check A.\n"), GateText(id: "semantic/b", text: "Check B.")]
 
     @Test func reviewPromptHoldsNoteGatesLinksContractAndTemplate() throws {
-        let links = [NoteLink(text: "b", target: "b.md", resolvedPath: "kb/notes/b.md", exists: true),
-                     NoteLink(text: "gone", target: "x.md", resolvedPath: "kb/notes/x.md", exists: false)]
+        let links = [
+            NoteLink(text: "b", target: "b.md", resolvedPath: "kb/notes/b.md", exists: true),
+            NoteLink(text: "gone", target: "x.md", resolvedPath: "kb/notes/x.md", exists: false),
+        ]
         let prompt = ReviewPrompt.review(runId: 42, notePath: "kb/notes/a.md", gates: gates, links: links)
         #expect(prompt.contains("Review run id: 42"))
         #expect(prompt.contains("Note: kb/notes/a.md"))

@@ -3,8 +3,8 @@ import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct LifecycleTests {
     @Test func createWriteTwoGatesFinalize() throws {
@@ -25,7 +25,10 @@ import TestSupport
         #expect(reviews.map(\.gateId) == [SampleKB.clarity, SampleKB.residue])
         #expect(reviews.map(\.decision) == [.pass, .warn])
         #expect(reviews[0].rationaleMarkdown == "Clear.\n\n## Result: PASS\n")
-        #expect(reviews.allSatisfy { $0.modelId == "gpt-5-4-high" && $0.reviewKind == "full-review" && $0.reviewedNoteSha == run.reviewedNoteSha })
+        #expect(
+            reviews.allSatisfy {
+                $0.modelId == "gpt-5-4-high" && $0.reviewKind == "full-review" && $0.reviewedNoteSha == run.reviewedNoteSha
+            })
         #expect(reviews.map(\.gateSha) == run.gates.map(\.gateSha))
         let acceptances = try f.store.acceptances(run: id)
         #expect(acceptances.map(\.gateId) == [SampleKB.clarity, SampleKB.residue])
@@ -34,7 +37,8 @@ import TestSupport
         #expect(run.rawBundleMarkdown?.contains("=== GATE REVIEW START: prose/source-residue ===") == true)
         let artifacts = ReviewArtifacts(kb: f.kb, runId: id).directory
         #expect(FileManager.default.fileExists(atPath: artifacts.appendingPathComponent("bundle-output.md").path))
-        #expect(try String(contentsOf: artifacts.appendingPathComponent("prose__clarity.md"), encoding: .utf8) == "Clear.\n\n## Result: PASS\n")
+        #expect(
+            try String(contentsOf: artifacts.appendingPathComponent("prose__clarity.md"), encoding: .utf8) == "Clear.\n\n## Result: PASS\n")
     }
 
     @Test func finalizeWithAMissingGateFailsTheRunWithoutAcceptances() throws {
@@ -136,7 +140,8 @@ import TestSupport
         let id = try f.createRun(SampleKB.noteA, ["prose"], model: "requested")
         try f.store.recordGateReview(run: id, f.review(SampleKB.clarity))
         // Another client makes the very last step of the transaction fail.
-        try f.sqlite("CREATE TRIGGER refuse_acceptance BEFORE INSERT ON acceptance_events BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
+        try f.sqlite(
+            "CREATE TRIGGER refuse_acceptance BEFORE INSERT ON acceptance_events BEGIN SELECT RAISE(ABORT, 'injected failure'); END;")
         #expect(throws: ReviewStoreError("injected failure", isRefusal: false)) {
             try f.store.recordAndFinalizeRun(run: id, reviews: [f.review(SampleKB.residue)], actualModelId: "actual")
         }

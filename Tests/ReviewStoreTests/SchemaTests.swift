@@ -2,8 +2,8 @@ import Foundation
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SchemaTests {
     /// The four tables as the original tools create them (SPEC §2), written independently
@@ -62,7 +62,9 @@ import TestSupport
 
         let after = try Command.run("/usr/bin/env", ["sqlite3", path, Self.tableDefinitions]).stdout
         #expect(after == before, "the original tables and view must not change")
-        let current = try Command.run("/usr/bin/env", ["sqlite3", path, "SELECT note_path, gate_id FROM current_gate_acceptances ORDER BY id"]).stdout
+        let current = try Command.run(
+            "/usr/bin/env", ["sqlite3", path, "SELECT note_path, gate_id FROM current_gate_acceptances ORDER BY id"]
+        ).stdout
         #expect(current == "kb/notes/old.md|prose/clarity\nkb/notes/b.md|prose/clarity\n")
     }
 
@@ -90,7 +92,8 @@ import TestSupport
                 group.addTask {
                     for _ in 0..<50 {
                         let id = try store.createRun(review.newRun(model: "m", runner: "codex"))
-                        try store.recordAndFinalizeRun(run: id, reviews: [GateReviewInput(gateId: SampleKB.residue, decision: .pass, rationaleMarkdown: "ok")])
+                        try store.recordAndFinalizeRun(
+                            run: id, reviews: [GateReviewInput(gateId: SampleKB.residue, decision: .pass, rationaleMarkdown: "ok")])
                     }
                 }
             }

@@ -1,7 +1,7 @@
 import ReviewFlow
 import ReviewStore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct StaleTests {
     func select(_ f: StoreFixture, current: Bool = false) throws -> [String] {
@@ -30,12 +30,13 @@ import TestSupport
         try f.sample.write(SampleKB.noteB, "---\ntitle: B\n---\nrewritten\n")
         try f.sample.write("kb/instructions/review-gates/prose/clarity.md", "---\n---\nstricter\n")
         try f.sample.commit("edit b and clarity")
-        #expect(try select(f) == [
-            "kb/notes/a.md prose/clarity gate-changed",
-            "kb/notes/b.md prose/clarity gate-changed",
-            "kb/notes/b.md prose/source-residue note-changed",
-            "kb/notes/c.md prose/clarity gate-changed",
-        ])
+        #expect(
+            try select(f) == [
+                "kb/notes/a.md prose/clarity gate-changed",
+                "kb/notes/b.md prose/clarity gate-changed",
+                "kb/notes/b.md prose/source-residue note-changed",
+                "kb/notes/c.md prose/clarity gate-changed",
+            ])
         #expect(try select(f, current: true).count == 4)
     }
 
@@ -47,7 +48,8 @@ import TestSupport
             kb: f.kb, store: f.store, modelId: "other", gateArguments: [SampleKB.residue], notePaths: [SampleKB.noteB], currentOnly: false)
         #expect(other.map(\.reason) == [.missingReview])
         // An older acceptance for other content does not matter once a newer one matches.
-        try f.sqlite("""
+        try f.sqlite(
+            """
             INSERT INTO acceptance_events (note_path, gate_id, model_id, accepted_note_sha, accepted_gate_sha, accepted_at, acceptance_kind)
             VALUES ('kb/notes/b.md', 'prose/source-residue', 'm', 'old', 'old', '2020-01-01T00:00:00+00:00', 'manual-override')
             """)

@@ -1,3 +1,4 @@
+import Foundation
 import RevqConfig
 import Testing
 
@@ -17,7 +18,8 @@ import Testing
     }
 
     @Test func everyKeyIsRead() throws {
-        let config = try ConfigParser.parse("""
+        let config = try ConfigParser.parse(
+            """
             kb_root: /srv/kb
             notes_root: notes
             gates_root: gates
@@ -61,12 +63,22 @@ import Testing
     @Test func runnerProfilesAreChecked() {
         #expect(error("runners:\n  x:\n    timeout_s: 5\n") == "runners.x.kind (line 3): missing; one of codex, claude-code, command")
         #expect(error("runners:\n  x:\n    kind: command\n") == "runners.x.command (line 3): required for kind command")
-        #expect(error("runners:\n  x:\n    kind: shell\n") == "runners.x.kind (line 3): must be one of codex, claude-code, command, not shell")
+        #expect(
+            error("runners:\n  x:\n    kind: shell\n") == "runners.x.kind (line 3): must be one of codex, claude-code, command, not shell")
     }
 
     @Test func duplicateKeysAndBadYAMLAreErrors() {
         #expect(error("spool: a\nspool: b\n")?.contains("invalid YAML") == true)
         #expect(error("spool: a\nspool: b\n")?.contains("'spool'") == true)
         #expect(error("a: [unclosed\n")?.hasPrefix("invalid YAML") == true)
+    }
+}
+
+@Suite struct ShippedConfigTests {
+    /// `config/revq.yaml` documents every key with its default: reading it must give exactly the defaults.
+    @Test func theShippedConfigIsTheDefaults() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../config/revq.yaml").standardizedFileURL.path
+        #expect(try ConfigParser.load(path: path) == Config())
     }
 }

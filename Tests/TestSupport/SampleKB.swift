@@ -24,7 +24,8 @@ public struct SampleKB: Sendable {
         try write(Self.noteB, Self.note(title: "B", traits: [], body: "Beta body."))
         try write(Self.noteC, Self.note(title: "C", traits: ["draft"], body: "Gamma body."))
         try write("kb/notes/index.md", "# Index\n")
-        try write("kb/instructions/review-gates/prose/source-residue.md", Self.gate(id: Self.residue, text: "Flag text pasted from sources."))
+        try write(
+            "kb/instructions/review-gates/prose/source-residue.md", Self.gate(id: Self.residue, text: "Flag text pasted from sources."))
         try write("kb/instructions/review-gates/prose/clarity.md", Self.gate(id: Self.clarity, text: "Is the note clear?"))
         try write(
             "kb/instructions/review-gates/semantic/grounding-alignment.md",
