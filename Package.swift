@@ -37,6 +37,7 @@ let package = Package(
             dependencies: ["ReviewFormat", "KnowledgeBase", "ReviewStore"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Spool", swiftSettings: swiftSettings),
         .target(
             name: "RevqConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "revq",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,6 +73,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress"], swiftSettings: swiftSettings),
+        .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",

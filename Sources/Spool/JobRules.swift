@@ -12,8 +12,8 @@ public struct JobRules: Sendable {
     /// Accepts any runner name: for inspecting jobs, never for enqueueing or claiming them.
     public static let inspection = JobRules(knownRunners: nil)
 
-    /// Longest idempotency key, in UTF-8 bytes (it becomes a file name under `keys/`).
-    public static let maxKeyLength = 200
+    /// Longest idempotency key as a file name under `keys/`, in bytes (`/`, `%` and control bytes count three).
+    public static let maxKeyLength = 250
     public static let maxAttempts = 100
 }
 
@@ -46,8 +46,8 @@ extension Job {
         }
         if let timeoutSeconds, timeoutSeconds < 1 { throw .invalid("timeout_s", "must be at least 1") }
         if let key {
-            guard !key.isEmpty, key.utf8.count <= JobRules.maxKeyLength else {
-                throw .invalid("key", "must be 1 to \(JobRules.maxKeyLength) bytes long")
+            guard !key.isEmpty, KeyIndex.fileName(for: key).utf8.count <= JobRules.maxKeyLength else {
+                throw .invalid("key", "must be 1 to \(JobRules.maxKeyLength) bytes long ('/', '%' and control bytes count three)")
             }
         }
         guard attempts >= 0 else { throw .invalid("attempts", "must not be negative") }

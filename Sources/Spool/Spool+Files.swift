@@ -14,12 +14,16 @@ extension Spool {
         return path
     }
 
-    /// Puts `bytes` at `<state>/<name>` durably: written and synced in `tmp/`, renamed (never over
-    /// an existing file), and the directory synced.
-    func writeDurably(_ bytes: [UInt8], as name: String, in state: JobState) throws {
+    /// Puts `bytes` at `<state>/<name>` durably: written and synced in `tmp/`, renamed, and the
+    /// directory synced. Only sidecars are `replacing`; a job file never replaces an existing one.
+    func writeDurably(_ bytes: [UInt8], as name: String, in state: JobState, replacing: Bool = false) throws {
         let temporary = try writeTemporary(name, bytes, exclusive: false)
         do {
-            try SystemCalls.renameNoReplace(temporary, path(state, name))
+            if replacing {
+                try SystemCalls.renameReplacing(temporary, path(state, name))
+            } else {
+                try SystemCalls.renameNoReplace(temporary, path(state, name))
+            }
         } catch SpoolError.system(_, _, EEXIST) {
             try? SystemCalls.unlinkIfPresent(temporary)
             throw SpoolError.alreadyExists(name: name, state: state)

@@ -1,0 +1,59 @@
+public import Foundation
+import Glibc
+
+/// The outcome of trying to claim one file of `new/`.
+public enum ClaimOutcome: Sendable {
+    /// The job is in `active/`, locked by the returned value for as long as it lives.
+    case claimed(ClaimedJob)
+    /// Someone else claimed or moved it first (normal under concurrency).
+    case lost
+    /// Another process holds its lock right now, or its id is still in `active/`; try later.
+    case busy
+    /// A bad file: it was moved to `failed/` (under the returned name) with the reason.
+    case quarantined(name: String, reason: String)
+}
+
+extension Spool {
+    /// Claims `new/<name>`: open it (never following a symlink) → `flock(LOCK_EX|LOCK_NB)` (skip
+    /// if held) → check that the name still refers to the locked file → read and validate it →
+    /// `rename` it to `active/` without replacing anything there. The lock is taken before the
+    /// rename, so a file in `active/` is never unlocked while its claimer lives. A file that is
+    /// not a valid job is moved to `failed/` instead (see ``quarantine(_:from:reason:)``).
+    ///
+    /// The rename into `active/` is not `fsync`ed: after a crash a claim may be undone, and the
+    /// job is simply claimed again.
+    public func claim(_ name: String, rules: JobRules, now: Date = Date()) throws -> ClaimOutcome {
+        let entry = try LockedEntry.open(path(.new, name))
+        guard case .locked(let fd, let size) = entry else {
+            switch entry {
+            case .missing: return .lost
+            case .busy: return .busy
+            default: return try quarantined(name, reason: Self.badFileReason(entry)!)
+            }
+        }
+        var keep = false
+        defer { if !keep { close(fd) } }
+        let job: Job
+        do {
+            guard size <= JobFile.maxSize else { throw JobDefect("file is larger than 1 MiB (\(size) bytes)") }
+            let bytes = try SystemCalls.readAll(fd, limit: JobFile.maxSize, path: path(.new, name))
+            job = try JobFile.decode(bytes, origin: .spoolFile(fileName: name), rules: rules)
+        } catch let defect as JobDefect {
+            return try quarantined(name, reason: defect.message)
+        }
+        do {
+            try SystemCalls.renameNoReplace(path(.new, name), path(.active, name))
+        } catch SpoolError.system(_, _, ENOENT) {
+            return .lost
+        } catch SpoolError.system(_, _, EEXIST) {
+            return .busy
+        }
+        keep = true
+        return .claimed(ClaimedJob(job: job, spool: self, descriptor: fd, claimedAt: now))
+    }
+
+    private func quarantined(_ name: String, reason: String) throws -> ClaimOutcome {
+        guard let target = try quarantine(name, from: .new, reason: reason) else { return .lost }
+        return .quarantined(name: target, reason: reason)
+    }
+}
