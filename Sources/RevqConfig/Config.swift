@@ -78,13 +78,20 @@ public struct RunnerProfile: Sendable, Equatable {
     public var graceSeconds = 10
     /// Text put before the prompt (codex).
     public var systemPrompt: String?
+    /// Passed to the runner as `--model`. A job's `model` is its requested partition, a
+    /// bookkeeping key such as `gpt-5-4-high`, and is never passed to the runner.
+    public var model: String?
 
-    public init(kind: RunnerKind, command: [String], timeoutSeconds: Int = 1800, graceSeconds: Int = 10, systemPrompt: String? = nil) {
+    public init(
+        kind: RunnerKind, command: [String], timeoutSeconds: Int = 1800, graceSeconds: Int = 10, systemPrompt: String? = nil,
+        model: String? = nil
+    ) {
         self.kind = kind
         self.command = command
         self.timeoutSeconds = timeoutSeconds
         self.graceSeconds = graceSeconds
         self.systemPrompt = systemPrompt
+        self.model = model
     }
 
     public static let builtIn: [String: RunnerProfile] = [

@@ -121,6 +121,7 @@ public enum ConfigParser {
             case "timeout_s": profile.timeoutSeconds = try value.int("\(path).\(key)", min: 1)
             case "grace_s": profile.graceSeconds = try value.int("\(path).\(key)", min: 0)
             case "system_prompt": profile.systemPrompt = try value.string("\(path).\(key)")
+            case "model": profile.model = try value.string("\(path).\(key)")
             default: return false
             }
             return true

@@ -33,12 +33,12 @@ import Testing
             quota: {patterns: ["out of extra usage"], pause_s: 60}
             sweep: {batch_size: 10, completion_commands: ["make index"]}
             runners:
-              codex: {kind: codex, timeout_s: 900, system_prompt: "Be strict."}
+              codex: {kind: codex, timeout_s: 900, system_prompt: "Be strict.", model: gpt-5.4}
               sample: {kind: command, command: ["/usr/bin/revq-sample", "--fast"], grace_s: 2}
             """)
         #expect(config.kbRoot == "/srv/kb" && config.notesRoot == "notes" && config.concurrency == 4)
         #expect(config.retry.maxAttempts == 5 && config.retry.jitter == 0.5)
-        #expect(config.runners["codex"] == RunnerProfile(kind: .codex, command: ["codex"], timeoutSeconds: 900, systemPrompt: "Be strict."))
+        #expect(config.runners["codex"] == RunnerProfile(kind: .codex, command: ["codex"], timeoutSeconds: 900, systemPrompt: "Be strict.", model: "gpt-5.4"))
         #expect(config.runners["sample"]?.command == ["/usr/bin/revq-sample", "--fast"])
         #expect(config.runners["claude"] == nil, "a runners section replaces the built-in profiles")
         #expect(config.sweep.completionCommands == ["make index"] && config.logLevel == .debug)
