@@ -129,3 +129,13 @@ public struct AcceptanceRecord: Sendable, Equatable, Codable {
     public var acceptedAt: String
     public var acceptanceKind: String
 }
+
+/// A spool job and the attempt of it that a run belongs to.
+public struct JobAttempt: Sendable, Equatable {
+    public var jobId: String
+    public var attempt: Int
+    public init(jobId: String, attempt: Int) {
+        self.jobId = jobId
+        self.attempt = attempt
+    }
+}

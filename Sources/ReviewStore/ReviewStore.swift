@@ -32,25 +32,36 @@ public final class ReviewStore: Sendable {
     // MARK: Lifecycle
 
     /// Inserts a `running` run and its requested gate set in one transaction; returns its id.
-    public func createRun(_ request: NewRun, startedAt: Date = Date()) throws -> Int64 {
-        guard !request.gates.isEmpty else { throw ReviewStoreError.refused("a review run needs at least one gate") }
+    /// A run made for a spool job is linked to the job and attempt in the same transaction.
+    public func createRun(_ request: NewRun, startedAt: Date = Date(), job: JobAttempt? = nil) throws -> Int64 {
+        try createRuns([request], startedAt: startedAt, job: job)[0]
+    }
+
+    /// Inserts several runs with one shared `started_at` in one transaction (a sweep batch).
+    public func createRuns(_ requests: [NewRun], startedAt: Date = Date(), job: JobAttempt? = nil) throws -> [Int64] {
+        guard !requests.contains(where: \.gates.isEmpty) else { throw ReviewStoreError.refused("a review run needs at least one gate") }
+        let started = Timestamp.string(for: startedAt)
         return try pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO review_runs (note_path, model_id, runner, reviewed_note_sha, reviewed_note_commit, started_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, 'running')
-                    """,
-                arguments: [
-                    request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit,
-                    Timestamp.string(for: startedAt),
-                ])
-            let id = db.lastInsertedRowID
-            for (ordinal, gate) in request.gates.enumerated() {
+            try requests.map { request in
                 try db.execute(
-                    sql: "INSERT INTO review_run_gates (review_run_id, gate_id, gate_sha, ordinal) VALUES (?, ?, ?, ?)",
-                    arguments: [id, gate.id, gate.sha, ordinal])
+                    sql: """
+                        INSERT INTO review_runs (note_path, model_id, runner, reviewed_note_sha, reviewed_note_commit, started_at, status)
+                        VALUES (?, ?, ?, ?, ?, ?, 'running')
+                        """,
+                    arguments: [request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit, started])
+                let id = db.lastInsertedRowID
+                for (ordinal, gate) in request.gates.enumerated() {
+                    try db.execute(
+                        sql: "INSERT INTO review_run_gates (review_run_id, gate_id, gate_sha, ordinal) VALUES (?, ?, ?, ?)",
+                        arguments: [id, gate.id, gate.sha, ordinal])
+                }
+                if let job {
+                    try db.execute(
+                        sql: "INSERT INTO revq_job_runs (job_id, attempt, review_run_id) VALUES (?, ?, ?)",
+                        arguments: [job.jobId, job.attempt, id])
+                }
+                return id
             }
-            return id
         }
     }
 

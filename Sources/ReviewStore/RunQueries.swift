@@ -29,6 +29,17 @@ extension ReviewStore {
         }
     }
 
+    /// The runs made for a spool job with their attempt numbers, oldest first.
+    public func runs(forJob jobId: String) throws -> [(attempt: Int, run: RunRecord)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT attempt, review_run_id FROM revq_job_runs WHERE job_id = ? ORDER BY review_run_id", arguments: [jobId]
+            ).compactMap { row in
+                try Self.fetchRun(db, row["review_run_id"]).map { (row["attempt"], $0) }
+            }
+        }
+    }
+
     /// The gate reviews of a run, in the run's gate order.
     public func gateReviews(run id: Int64) throws -> [GateReviewRecord] {
         try pool.read { db in

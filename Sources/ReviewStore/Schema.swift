@@ -11,6 +11,9 @@ enum Schema {
             try db.execute(sql: reviewStoreTables)
             try db.execute(sql: readerIndexes)
         }
+        migrator.registerMigration("revq-job-runs-v1") { db in
+            try db.execute(sql: jobRuns)
+        }
         return migrator
     }
 
@@ -71,6 +74,18 @@ enum Schema {
             SELECT a.* FROM acceptance_events a
             WHERE a.id = (SELECT MAX(b.id) FROM acceptance_events b
                           WHERE b.note_path = a.note_path AND b.gate_id = a.gate_id AND b.model_id = a.model_id);
+        """
+
+    /// Queue bookkeeping, in a table of its own: which spool job (and which attempt of it)
+    /// made which run.
+    static let jobRuns = """
+        CREATE TABLE IF NOT EXISTS revq_job_runs (
+            job_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            review_run_id INTEGER NOT NULL REFERENCES review_runs(id) ON DELETE CASCADE,
+            PRIMARY KEY (job_id, review_run_id)
+        );
+        CREATE INDEX IF NOT EXISTS revq_job_runs_run ON revq_job_runs(review_run_id);
         """
 
     /// The lookups readers make: runs by note/model/start, reviews by note/gate/model,

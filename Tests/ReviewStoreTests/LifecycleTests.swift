@@ -176,3 +176,22 @@ import Testing
         #expect(run.startedAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d/) != nil)
     }
 }
+
+@Suite struct JobBookkeepingTests {
+    @Test func runsOfAJobAreLinkedInTheirOwnTableWithASharedStart() throws {
+        let f = try StoreFixture()
+        defer { f.remove() }
+        let requests = try [SampleKB.noteA, SampleKB.noteB].map {
+            try ResolvedReview(kb: f.kb, notePath: $0, gateArguments: [SampleKB.residue]).newRun(model: "m", runner: "codex")
+        }
+        let ids = try f.store.createRuns(requests, job: JobAttempt(jobId: "job-1-b0", attempt: 2))
+        let other = try f.createRun()
+        let linked = try f.store.runs(forJob: "job-1-b0")
+        #expect(linked.map(\.run.id) == ids && linked.allSatisfy { $0.attempt == 2 })
+        #expect(Set(linked.map(\.run.startedAt)).count == 1)
+        #expect(try f.store.runs(forJob: "job-2").isEmpty)
+        #expect(try f.scalar("SELECT COUNT(*) FROM revq_job_runs WHERE review_run_id = \(other)") == 0)
+        // The review_runs table itself has no queue columns.
+        #expect(try f.sqlite("SELECT COUNT(*) FROM pragma_table_info('review_runs')") == "13")
+    }
+}
