@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import ReviewStore
+import RevqConfig
+import Spool
+
+/// `revq spool …`: look at jobs and repair them. See `spool/README.md`.
+struct SpoolCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spool", abstract: "Inspect and repair spool jobs.",
+        subcommands: [List.self, Show.self, Retry.self, Hold.self, Release.self, Cancel.self, Purge.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List jobs (default: all but done).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this state (repeatable): new, active, deferred, hold, done, failed.") var state: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let spool = try global.openSpool()
+            let states = state.isEmpty ? JobState.allCases.filter { $0 != .done } : try state.map(JobState.parse)
+            let records = try CLIFailure.mappingSpoolErrors { try states.flatMap { try spool.records(in: $0) } }
+            if json { return print(JSONValue.object([("jobs", .array(records.map(\.summary)))]).serialized) }
+            Output.table(
+                ["ID", "STATE", "KIND", "TARGET", "RUNNER", "PRI", "TRIES", "REASON"],
+                records.map { record in
+                    let job = record.job
+                    return [
+                        record.job?.id.rawValue ?? record.name, record.state.rawValue, job?.work.kind ?? "bad file",
+                        job.map(\.target) ?? "", job?.runner ?? "", job.map { String($0.priority) } ?? "",
+                        job.map { "\($0.attempts)/\($0.maxAttempts)" } ?? "",
+                        record.failure?.reason ?? record.defect?.message ?? "",
+                    ]
+                })
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one job: the job, its attempts and their runs, and why it failed.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Job id (or a bad file's name).") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let settings = try global.settings()
+            let spool = Spool(root: settings.spoolPath.path)
+            guard let record = try CLIFailure.mappingSpoolErrors({ try spool.find(id) }) else {
+                throw CLIFailure.input("no job \(id) in \(spool.root)")
+            }
+            let runs = runStatuses(record.job?.runIDs ?? [], storePath: settings.storePath.path)
+            if json { return print(record.detail(runs: runs).serialized) }
+            print("job \(record.job?.id.rawValue ?? record.name) in \(record.state.directoryName)")
+            if let job = record.job {
+                print("  kind: \(job.work.kind)  target: \(job.target)  runner: \(job.runner)  model: \(job.model)")
+                print("  priority: \(job.priority)  attempts: \(job.attempts) of \(job.maxAttempts)")
+                print("  submitted: \(job.submittedAt.map(Timestamp.format) ?? "?") by \(job.submittedBy ?? "?")")
+                if let notBefore = job.notBefore { print("  not before: \(Timestamp.format(notBefore))") }
+                if let key = job.key { print("  key: \(key)") }
+                for attempt in job.history {
+                    let runText = attempt.runIDs.map { "run \($0) (\(runs[$0] ?? "unknown"))" }.joined(separator: ", ")
+                    print(
+                        "  attempt \(attempt.attempt): \(attempt.outcome.rawValue) \(Timestamp.format(attempt.startedAt))"
+                            + " → \(Timestamp.format(attempt.endedAt))" + (runText.isEmpty ? "" : "; \(runText)")
+                            + (attempt.reason.map { "; \($0)" } ?? ""))
+                }
+            } else if let defect = record.defect {
+                print("  not a valid job: \(defect)")
+            }
+            if let failure = record.failure {
+                print("  failed: \(failure.reason) (\(Timestamp.format(failure.failedAt)))")
+                if !failure.stderrTail.isEmpty {
+                    print("  stderr (last \(failure.stderrTail.count) lines):")
+                    for line in failure.stderrTail { print("    \(line)") }
+                }
+            }
+            if let result = record.result { print("  result: \(result.serialized)") }
+        }
+
+        /// The status of each run in the review store; empty when there is no store (it is never created here).
+        private func runStatuses(_ ids: [Int64], storePath: String) -> [Int64: String] {
+            guard !ids.isEmpty, FileManager.default.fileExists(atPath: storePath),
+                let store = try? ReviewStore(path: storePath)
+            else { return [:] }
+            var statuses: [Int64: String] = [:]
+            for id in ids { statuses[id] = (try? store.run(id))?.status.rawValue }
+            return statuses
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put failed jobs back in new/ (attempts reset, history kept).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Job ids or names in failed/.") var ids: [String] = []
+        @Flag(help: "Retry every job in failed/.") var allFailed = false
+
+        func validate() throws {
+            guard ids.isEmpty == allFailed else { throw ValidationError("name job ids, or --all-failed (not both)") }
+        }
+
+        func run() throws {
+            let settings = try global.settings()
+            let spool = Spool(root: settings.spoolPath.path)
+            let rules = JobRules(knownRunners: Set(settings.config.runners.keys))
+            try CLIFailure.mappingSpoolErrors {
+                let names = allFailed ? try spool.names(in: .failed) : ids.map { JobID($0)?.fileName ?? $0 }
+                for name in names {
+                    switch try spool.retry(name, rules: rules) {
+                    case .requeued(let id): print("retried \(id)")
+                    case .alreadyLive(let id, let state): print("\(id) is already in \(state.directoryName); removed its failed/ copy")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Hold: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Park a ready or deferred job in hold/.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        func run() throws {
+            let spool = try global.openSpool()
+            try CLIFailure.mappingSpoolErrors { try spool.hold(try JobID.parse(id)) }
+            print("held \(id)")
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Release a held job.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        func run() throws {
+            let spool = try global.openSpool()
+            let state = try CLIFailure.mappingSpoolErrors { try spool.release(try JobID.parse(id)) }
+            print("released \(id) to \(state.directoryName)")
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a job that is not running: it goes to failed/ as 'cancelled by operator'.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        func run() throws {
+            let spool = try global.openSpool()
+            try CLIFailure.mappingSpoolErrors { try spool.cancel(try JobID.parse(id)) }
+            print("cancelled \(id)")
+        }
+    }
+
+    struct Purge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove finished or failed jobs (with their sidecars) older than a duration.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "done or failed.") var state: String
+        @Option(help: "Age such as 30d, 12h, 90m, 3600 (seconds).") var olderThan: String
+        func validate() throws {
+            guard state == "done" || state == "failed" else { throw ValidationError("--state must be done or failed") }
+        }
+        func run() throws {
+            let spool = try global.openSpool()
+            let state = try JobState.parse(state)
+            let age = try DurationText.seconds(olderThan)
+            let result = try CLIFailure.mappingSpoolErrors { try spool.purge(state, olderThan: age) }
+            print("purged \(result.removed.count) from \(state.directoryName)")
+            for name in result.skipped { print("skipped \(name) (a directory: look at it)") }
+        }
+    }
+}
+
+extension JobState {
+    static func parse(_ text: String) throws -> JobState {
+        guard let state = JobState(rawValue: text) else {
+            throw CLIFailure.input("not a spool state: \(text) (new, active, deferred, hold, done, failed)")
+        }
+        return state
+    }
+}
+
+extension GlobalOptions {
+    func openSpool() throws -> Spool { Spool(root: try settings().spoolPath.path) }
+}
+
+extension JobID {
+    static func parse(_ text: String) throws -> JobID {
+        guard let id = JobID(text) ?? JobID(fileName: text) else { throw CLIFailure.input("not a job id: \(text)") }
+        return id
+    }
+}
+
+extension Job {
+    /// The note of a review, the gate of a sweep: what a person looks for in a listing.
+    var target: String {
+        switch work {
+        case .review(let note, let gates): "\(note) [\(gates.joined(separator: " "))]"
+        case .sweep(let gate, .notes(let notes), _): "\(gate) × \(notes.count) note(s)"
+        case .sweep(let gate, .stale(let currentOnly), _): "\(gate) × stale\(currentOnly ? " (current)" : "")"
+        }
+    }
+}
+
+extension JobRecord {
+    /// The stable JSON of one row of `spool ls`.
+    var summary: JSONValue {
+        .object([
+            ("id", .string(job?.id.rawValue ?? name)), ("name", .string(name)), ("state", .string(state.rawValue)),
+            ("kind", job.map { .string($0.work.kind) } ?? .null), ("runner", job.map { .string($0.runner) } ?? .null),
+            ("model", job.map { .string($0.model) } ?? .null), ("priority", job.map { .integer($0.priority) } ?? .null),
+            ("attempts", job.map { .integer($0.attempts) } ?? .null),
+            ("max_attempts", job.map { .integer($0.maxAttempts) } ?? .null),
+            ("reason", (failure?.reason ?? defect?.message).map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    /// The stable JSON of `spool show`: the job file as it is, the failure, the result and each run's status.
+    func detail(runs: [Int64: String]) -> JSONValue {
+        .object([
+            ("name", .string(name)), ("state", .string(state.rawValue)),
+            ("job", job.map(JobFile.jsonValue) ?? .null), ("defect", defect.map { .string($0.message) } ?? .null),
+            ("failure", failure?.jsonValue ?? .null), ("result", result ?? .null),
+            ("runs", .array((job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })),
+        ])
+    }
+}
+
+extension CLIFailure {
+    /// Spool errors as the command line reports them: a bad job, a missing job or a job in the
+    /// wrong state is the user's input (2); a file-system failure is a run-time failure (1).
+    init(spoolError error: any Error) {
+        switch error {
+        case let defect as JobDefect: self = .input(defect.message)
+        case SpoolError.invalidJob(let defect): self = .input(defect.message)
+        case let error as SpoolError:
+            switch error {
+            case .notFound, .wrongState, .alreadyExists, .busy: self = .input(error.description)
+            default: self = .runtime(error.description)
+            }
+        default: self.init(error)
+        }
+    }
+
+    static func mappingSpoolErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw CLIFailure(spoolError: error) }
+    }
+}
+
+/// Durations and times as typed on the command line: `90s`, `30m`, `12h`, `7d`, or plain seconds.
+enum DurationText {
+    static func seconds(_ text: String) throws -> TimeInterval {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        let unit = text.last.flatMap { units[$0] }
+        guard let value = Double(unit == nil ? text : String(text.dropLast())), value >= 0 else {
+            throw CLIFailure.input("not a duration: \(text) (use e.g. 90s, 30m, 12h, 7d)")
+        }
+        return value * (unit ?? 1)
+    }
+
+    /// An ISO-8601 time with offset, or a delay from now.
+    static func time(_ text: String) throws -> Date {
+        if let date = Timestamp.parse(text) { return date }
+        guard let delay = try? seconds(text) else {
+            throw CLIFailure.input("not a time: \(text) (use ISO-8601 with an offset, or a delay such as 30m)")
+        }
+        return Date().addingTimeInterval(delay)
+    }
+
+    static func format(_ seconds: TimeInterval) -> String {
+        switch seconds {
+        case ..<120: "\(Int(seconds))s"
+        case ..<7200: "\(Int(seconds / 60))m"
+        case ..<172_800: "\(Int(seconds / 3600))h"
+        default: "\(Int(seconds / 86_400))d"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import RevqConfig
+import Spool
+
+/// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
+/// listings only (no job file is read), and the jobs running now.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let spool = Spool(root: try global.settings().spoolPath.path)
+        let (counts, oldest, running) = try CLIFailure.mappingSpoolErrors {
+            (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
+        }
+        let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
+        if json {
+            let document = JSONValue.object([
+                ("spool", .string(spool.root)),
+                ("jobs", .object(JobState.allCases.map { ($0.rawValue, .integer(counts[$0] ?? 0)) })),
+                ("oldest_ready", oldest.map { .string($0.id.rawValue) } ?? .null),
+                ("oldest_ready_age_s", age.map { .integer(Int($0)) } ?? .null),
+                ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
+            ])
+            return print(document.serialized)
+        }
+        print("spool: \(spool.root)")
+        Output.table(["STATE", "JOBS"], JobState.allCases.map { [$0.rawValue, String(counts[$0] ?? 0)] })
+        print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
+        for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
+    }
+}
