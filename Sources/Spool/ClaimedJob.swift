@@ -98,7 +98,9 @@ public final class ClaimedJob: Sendable {
 
     /// Puts the job back without spending an attempt: to `deferred/` until `until`, or to `new/`.
     @discardableResult
-    public func postpone(_ report: AttemptReport, until: Date?, because why: Postponement, now: Date = Date())
+    public func postpone(
+        _ report: AttemptReport, until: Date?, because why: Postponement, now: Date = Date()
+    )
         throws -> JobState
     {
         var updated = recording(report, outcome: why == .deferred ? .deferred : .interrupted, now: now)

@@ -47,7 +47,8 @@ struct JSONParser {
 
     private mutating func expectLiteral(_ literal: StaticString) throws(Failure) {
         let count = literal.utf8CodeUnitCount
-        let matches = index + count <= bytes.count
+        let matches =
+            index + count <= bytes.count
             && literal.withUTF8Buffer { Array($0) == Array(bytes[index..<index + count]) }
         guard matches else { throw failure("invalid literal") }
         index += count

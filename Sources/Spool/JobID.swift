@@ -45,9 +45,12 @@ public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible {
         gmtime_r(&seconds, &utc)
         let random = UInt32.random(in: 0..<(1 << 24))
         let text =
-            Digits.padded(Int(utc.tm_year) + 1900, width: 4) + Digits.padded(Int(utc.tm_mon) + 1, width: 2) + Digits.padded(Int(utc.tm_mday), width: 2) + "T"
-            + Digits.padded(Int(utc.tm_hour), width: 2) + Digits.padded(Int(utc.tm_min), width: 2) + Digits.padded(Int(utc.tm_sec), width: 2) + "."
-            + Digits.padded(Int(stamp % 1_000_000), width: 6) + "Z-" + Digits.padded(Int(getpid()), width: 7) + "-" + Digits.padded(Int(random), width: 6, radix: 16)
+            Digits.padded(Int(utc.tm_year) + 1900, width: 4) + Digits.padded(Int(utc.tm_mon) + 1, width: 2)
+            + Digits.padded(Int(utc.tm_mday), width: 2) + "T"
+            + Digits.padded(Int(utc.tm_hour), width: 2) + Digits.padded(Int(utc.tm_min), width: 2)
+            + Digits.padded(Int(utc.tm_sec), width: 2) + "."
+            + Digits.padded(Int(stamp % 1_000_000), width: 6) + "Z-" + Digits.padded(Int(getpid()), width: 7) + "-"
+            + Digits.padded(Int(random), width: 6, radix: 16)
         return JobID(text)!
     }
 

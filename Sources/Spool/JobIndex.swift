@@ -34,6 +34,11 @@ public struct JobIndex: Sendable {
         order.filter { header in header.notBefore.map { $0 <= now } ?? true }.map(\.name)
     }
 
+    /// The earliest `not_before` still in the future of `now`, if any: when the next job becomes due.
+    public func nextDue(after now: Date) -> Date? {
+        order.compactMap(\.notBefore).filter { $0 > now }.min()
+    }
+
     /// Re-lists the directory (names only), reads the files not seen before, and forgets names that are gone.
     public mutating func refresh(from spool: Spool) throws {
         let listed = try spool.names(in: state)

@@ -34,7 +34,9 @@ extension Spool {
                 defect = JobDefect("cannot be read: \(String(cString: strerror(code)))")
             }
         }
-        let failure = state == .failed ? try sidecar(name.replacingJSONSuffix(with: Self.errorSuffix), in: state).flatMap(FailureReport.init(json:)) : nil
+        let failure =
+            state == .failed
+            ? try sidecar(name.replacingJSONSuffix(with: Self.errorSuffix), in: state).flatMap(FailureReport.init(json:)) : nil
         let result = state == .done ? try sidecar(name.replacingJSONSuffix(with: Self.resultSuffix), in: state) : nil
         return JobRecord(name: name, state: state, job: job, defect: defect, failure: failure, result: result)
     }

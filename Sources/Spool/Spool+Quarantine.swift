@@ -13,7 +13,8 @@ extension Spool {
     public func quarantine(_ name: String, from state: JobState = .new, reason: String) throws -> String? {
         guard let info = try SystemCalls.linkStatus(path(state, name)) else { return nil }
         var target = name
-        let taken = try SystemCalls.linkStatus(path(.failed, name)) != nil
+        let taken =
+            try SystemCalls.linkStatus(path(.failed, name)) != nil
             || SystemCalls.linkStatus(path(.failed, name.replacingJSONSuffix(with: Self.errorSuffix))) != nil
         if taken || Self.role(of: name, in: .failed) != .job {
             target = name + "." + JobID.generate().rawValue

@@ -219,7 +219,11 @@ extension JobRecord {
             ("name", .string(name)), ("state", .string(state.rawValue)),
             ("job", job.map(JobFile.jsonValue) ?? .null), ("defect", defect.map { .string($0.message) } ?? .null),
             ("failure", failure?.jsonValue ?? .null), ("result", result ?? .null),
-            ("runs", .array((job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })),
+            (
+                "runs",
+                .array(
+                    (job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })
+            ),
         ])
     }
 }

@@ -52,7 +52,8 @@ import Testing
         let document = try Self.json(result.stdout)
         #expect((document["job"] as? [String: Any])?["note"] as? String == SampleKB.noteA)
         #expect((document["prompt"] as? String)?.contains("Review run id: (assigned when the run starts)") == true)
-        let sweep = try RevqBinary.run(["enqueue", "sweep", SampleKB.residue, "--note", SampleKB.noteB, "--dry-run"] + Self.job, in: sample.root)
+        let sweep = try RevqBinary.run(
+            ["enqueue", "sweep", SampleKB.residue, "--note", SampleKB.noteB, "--dry-run"] + Self.job, in: sample.root)
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(sweep.stdout.contains(#""kind":"sweep""#))
         #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("kb/reports").path))

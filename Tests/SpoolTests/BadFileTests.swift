@@ -8,7 +8,8 @@ import Testing
 @Suite struct BadFileTests {
     static let id = "20261122T101500.123456Z-0000001-abcdef"
     static func job(_ replace: (String, String)? = nil, extra: String = "") -> [UInt8] {
-        var text = #"{"version":1,"id":"\#(id)","kind":"review","note":"kb/notes/a.md","gates":["prose"],"runner":"codex","model":"m"\#(extra)}"#
+        var text =
+            #"{"version":1,"id":"\#(id)","kind":"review","note":"kb/notes/a.md","gates":["prose"],"runner":"codex","model":"m"\#(extra)}"#
         if let (from, to) = replace { text = text.replacingOccurrences(of: from, with: to) }
         return Array(text.utf8)
     }
