@@ -82,7 +82,8 @@ struct EnqueueCommand: ParsableCommand {
     }
 
     struct Review: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enqueue a review of one note against gates or bundles.")
+        static let configuration = CommandConfiguration(
+            commandName: "review", abstract: "Enqueue a review of one note against gates or bundles.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The note, relative to the KB root (e.g. kb/notes/a.md).") var note: String
         @Argument(help: "Gate ids (<lens>/<name>) or lens names (bundles).") var gates: [String]
@@ -102,7 +103,8 @@ struct EnqueueCommand: ParsableCommand {
     }
 
     struct Sweep: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enqueue a sweep of many notes against one gate.")
+        static let configuration = CommandConfiguration(
+            commandName: "sweep", abstract: "Enqueue a sweep of many notes against one gate.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "One gate id (<lens>/<name>).") var gate: String
         @Option(name: .customLong("note"), help: "A note to review (repeatable).") var notes: [String] = []
@@ -150,7 +152,9 @@ struct EnqueueContext {
         rules = JobRules(knownRunners: Set(settings.config.runners.keys))
         spool = Spool(root: settings.spoolPath.path)
         let environment = ProcessInfo.processInfo.environment
-        submitter = (environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())) + "@" + ProcessInfo.processInfo.hostName
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        submitter = (environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())) + "@" + String(cString: host)
     }
 
     /// The note exists under the notes root and every gate or bundle resolves: `stat`s and directory listings only.

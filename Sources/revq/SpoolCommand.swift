@@ -37,6 +37,7 @@ struct SpoolCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one job: the job, its attempts and their runs, and why it failed.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Job id (or a bad file's name).") var id: String
@@ -90,6 +91,7 @@ struct SpoolCommand: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retry",
             abstract: "Put failed jobs back in new/ (attempts reset, history kept).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Job ids or names in failed/.") var ids: [String] = []
@@ -116,7 +118,8 @@ struct SpoolCommand: ParsableCommand {
     }
 
     struct Hold: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Park a ready or deferred job in hold/.")
+        static let configuration = CommandConfiguration(
+            commandName: "hold", abstract: "Park a ready or deferred job in hold/.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         func run() throws {
@@ -127,7 +130,8 @@ struct SpoolCommand: ParsableCommand {
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Release a held job.")
+        static let configuration = CommandConfiguration(
+            commandName: "release", abstract: "Release a held job.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         func run() throws {
@@ -139,6 +143,7 @@ struct SpoolCommand: ParsableCommand {
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cancel",
             abstract: "Cancel a job that is not running: it goes to failed/ as 'cancelled by operator'.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
@@ -151,6 +156,7 @@ struct SpoolCommand: ParsableCommand {
 
     struct Purge: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "purge",
             abstract: "Remove finished or failed jobs (with their sidecars) older than a duration.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "done or failed.") var state: String
