@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "revq",
             dependencies: [
@@ -88,6 +89,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,128 @@
+import Glibc
+
+/// A started child: its pid (also its session and process group id) and the parent's
+/// non-blocking read ends of its stdout and stderr pipes.
+struct SpawnedChild: Sendable {
+    let pid: pid_t
+    let stdoutPipe: Int32
+    let stderrPipe: Int32
+}
+
+/// Starts programs with `posix_spawn`: a new session (`POSIX_SPAWN_SETSID`), the given working
+/// directory, exactly the given environment, default signal dispositions and an empty signal
+/// mask (a worker that ignores or blocks SIGTERM must not pass that on), and no descriptor
+/// beyond stdin, stdout and stderr.
+enum Spawner {
+    /// Made true once by the first spawn: this process becomes a child subreaper, so members of a
+    /// runner's group whose parent exits are re-parented here and can be reaped by the monitor,
+    /// whatever PID 1 does with orphans.
+    private static let isSubreaper: Bool = LinuxFunctions.shared.prctl?(LinuxFunctions.setChildSubreaper, 1, 0, 0, 0) == 0
+
+    static func spawn(_ launch: ProcessLaunch) throws(SpawnError) -> SpawnedChild {
+        _ = isSubreaper
+        guard let program = launch.arguments.first, !program.isEmpty else { throw SpawnError("the command is empty") }
+        guard isDirectory(launch.workingDirectory) else {
+            throw SpawnError("working directory does not exist: \(launch.workingDirectory)")
+        }
+        let path = try resolve(program, workingDirectory: launch.workingDirectory, searchPath: launch.environment["PATH"])
+        let functions = LinuxFunctions.shared
+        guard let addChdir = functions.addChdir, let pipe2 = functions.pipe2 else {
+            throw SpawnError("the C library lacks posix_spawn_file_actions_addchdir_np or pipe2")
+        }
+
+        let inputPath = launch.standardInputPath ?? "/dev/null"
+        let input = open(inputPath, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw SpawnError("cannot open \(inputPath): \(errnoText())") }
+        var childEnds = [input]
+        defer { childEnds.forEach { close($0) } }
+        var fds: [Int32] = [-1, -1, -1, -1]
+        guard pipe2(&fds[0], O_CLOEXEC) == 0 else { throw SpawnError("pipe: \(errnoText())") }
+        guard pipe2(&fds[2], O_CLOEXEC) == 0 else {
+            close(fds[0])
+            close(fds[1])
+            throw SpawnError("pipe: \(errnoText())")
+        }
+        let (stdoutRead, stdoutWrite, stderrRead, stderrWrite) = (fds[0], fds[1], fds[2], fds[3])
+        childEnds += [stdoutWrite, stderrWrite]
+        for fd in [stdoutRead, stderrRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
+        _ = addChdir(&actions, launch.workingDirectory)
+        if let addClosefrom = functions.addClosefrom { _ = addClosefrom(&actions, 3) }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        var noSignal = sigset_t()
+        sigemptyset(&noSignal)
+        posix_spawnattr_setsigmask(&attributes, &noSignal)
+        posix_spawnattr_setflags(
+            &attributes, LinuxFunctions.spawnSetsid | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
+
+        let argv = CStringArray(launch.arguments)
+        let envp = CStringArray(launch.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        defer {
+            argv.free()
+            envp.free()
+        }
+        var pid = pid_t()
+        let status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        guard status == 0 else {
+            close(stdoutRead)
+            close(stderrRead)
+            throw SpawnError("\(path): \(String(cString: strerror(status)))")
+        }
+        return SpawnedChild(pid: pid, stdoutPipe: stdoutRead, stderrPipe: stderrRead)
+    }
+
+    /// The file to execute: a name without `/` is searched in `searchPath`; a relative path is
+    /// taken relative to the child's working directory.
+    static func resolve(_ program: String, workingDirectory: String, searchPath: String?) throws(SpawnError) -> String {
+        if program.contains("/") {
+            let path = program.hasPrefix("/") ? program : workingDirectory + "/" + program
+            guard isExecutableFile(path) else { throw SpawnError("not an executable file: \(path)") }
+            return path
+        }
+        for directory in (searchPath ?? "").split(separator: ":") where directory.hasPrefix("/") {
+            let candidate = directory + "/" + program
+            if isExecutableFile(candidate) { return candidate }
+        }
+        throw SpawnError("no such program in PATH: \(program)")
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+/// A NULL-terminated array of C strings for `argv`/`envp`; ``free()`` releases it.
+private struct CStringArray {
+    let pointers: [UnsafeMutablePointer<CChar>?]
+
+    init(_ strings: [String]) {
+        pointers = strings.map { strdup($0) } + [nil]
+    }
+
+    func free() {
+        for pointer in pointers { Glibc.free(pointer) }
+    }
+}
+
+/// The text of the current `errno`.
+func errnoText() -> String {
+    String(cString: strerror(errno))
+}
