@@ -74,7 +74,13 @@ enum Spawner {
             envp.free()
         }
         var pid = pid_t()
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        var status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        // ETXTBSY: another thread's child, between its fork and exec, still holds a write descriptor of a
+        // program that was just written (a freshly installed runner, a test's fake). It passes in moments.
+        for delay in [5, 20, 50, 100, 200] where status == ETXTBSY {
+            usleep(useconds_t(delay * 1000))
+            status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        }
         guard status == 0 else {
             close(stdoutRead)
             close(stderrRead)

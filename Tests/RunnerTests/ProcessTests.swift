@@ -115,6 +115,7 @@ import Testing
 
         let outcome = await Runner.run(invocation)
 
+        #expect(outcome.termination == .exited(0))
         let lines = Set(outcome.stdout.split(separator: "\n").map(String.init))
         #expect(outcome.stdout.hasPrefix(sandbox.kbRoot + "\n"))
         #expect(lines.contains("REVQ_JOB_ID=job-42"))
