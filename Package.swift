@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "Worker",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool", "Runner",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,8 +58,11 @@ let package = Package(
         .executableTarget(
             name: "revq",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

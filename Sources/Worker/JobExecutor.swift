@@ -1,0 +1,167 @@
+import Foundation
+import KnowledgeBase
+import Logging
+import ReviewFlow
+import ReviewFormat
+import ReviewStore
+import RevqConfig
+import Runner
+import Spool
+
+/// How a claimed job left `active/`; the pool only needs to know about quota pauses.
+enum JobEnding: Sendable {
+    case settled
+    /// The runner's quota is exhausted: claim nothing until then.
+    case paused(until: Date)
+}
+
+/// Runs one claimed job to its end and records everything through the lifecycle functions:
+/// resolve the KB (no run row on failure) → `createRun` → launch the runner →
+/// `attachExecutionData` → parse → `recordAndFinalizeRun` with the actual partition → move
+/// the job on. The DB commit always comes before the move, so a crash in between is
+/// harvested by recovery instead of reviewed again.
+struct JobExecutor: Sendable {
+    let context: WorkerContext
+
+    func execute(_ claimed: ClaimedJob) async -> JobEnding {
+        let job = claimed.job
+        context.log("job claimed", job.id, ["attempt": "\(claimed.attemptNumber)", "kind": "\(job.work.kind)"])
+        do {
+            switch job.work {
+            case .review(let note, let gates):
+                return try await review(claimed, note: note, gates: gates)
+            case .sweep:
+                try settle(claimed, .fail(reason: "sweep jobs are not supported by this worker yet"))
+                return .settled
+            }
+        } catch {
+            // The spool itself failed (disk full, directory gone): leave the job in active/;
+            // the next start's recovery settles it.
+            context.log("job left for recovery", job.id, level: .error, ["error": "\(error)"])
+            return .settled
+        }
+    }
+
+    func review(_ claimed: ClaimedJob, note: String, gates: [String]) async throws -> JobEnding {
+        let job = claimed.job
+        let review: ResolvedReview
+        do {
+            review = try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates)
+        } catch {
+            try settle(claimed, .fail(reason: "\(error)"))
+            return .settled
+        }
+        guard let profile = context.config.runners[job.runner] else {
+            try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
+            return .settled
+        }
+        let runId = try context.store.createRun(
+            review.newRun(model: job.model, runner: job.runner), job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
+        context.log("run started", job.id, ["run": "\(runId)", "runner": "\(job.runner)", "note": "\(note)"])
+        let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
+        let invocation = RunnerInvocation(
+            profileName: job.runner, profile: profile, prompt: review.prompt(runId: runId), kbRoot: context.kb.root.path,
+            artifactsDirectory: artifacts.directory.path, outputCapBytes: context.config.outputCapBytes,
+            timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue])
+        let outcome = await Runner.run(invocation)
+        let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
+        try context.store.attachExecutionData(
+            run: runId,
+            ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog))
+        if let note = outcome.telemetryNote {
+            context.log("telemetry not captured", job.id, level: .notice, ["run": "\(runId)", "reason": "\(note)"])
+        }
+        if outcome.termination == .stopped {
+            try context.store.failRun(run: runId, reason: "worker stopped during run")
+            try settle(claimed, .postpone(report("worker stopped during run"), until: nil, why: .interrupted))
+            return .settled
+        }
+
+        let parsed = Result { () throws(ReviewFormatError) in
+            try BundleParser.parse(outcome.bundleText, expectedGates: review.gates.map(\.id))
+        }
+        if !outcome.termination.isSuccess || (try? parsed.get()) == nil,
+            let pattern = outcome.quotaMatch(patterns: context.config.quota.patterns)
+        {
+            let until = Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds))
+            let reason = "runner quota exhausted: \(pattern)"
+            try context.store.failRun(run: runId, reason: reason)
+            try settle(claimed, .postpone(report(reason), until: until, why: .deferred))
+            return .paused(until: until)
+        }
+        if let reason = outcome.termination.failureReason(profileName: job.runner) {
+            try context.store.failRun(run: runId, reason: reason)
+            try settle(claimed, .retry(report(reason)))
+            return .settled
+        }
+
+        let blocks: [GateBlock]
+        do {
+            blocks = try parsed.get()
+        } catch {
+            try? artifacts.writeBundle(outcome.bundleText)
+            try context.store.failRun(run: runId, reason: error.message)
+            try settle(claimed, .retry(report(error.message)))
+            return .settled
+        }
+        let bundle = BundleParser.canonicalBundle(runId: runId, notePath: review.note.path, blocks: blocks)
+        try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
+        try artifacts.writeBundle(bundle)
+        let requested = ModelPartition.requested(job.model)
+        let actual = outcome.telemetryJSON.flatMap(ModelPartition.actual(telemetryJSON:))
+        if let actual, actual != requested {
+            context.logger.warning(
+                "warning: requested model partition \(requested) does not match runner telemetry \(actual); recording the actual partition",
+                metadata: ["job": "\(job.id.rawValue)", "run": "\(runId)"])
+        }
+        let run: RunRecord
+        do {
+            run = try context.store.recordAndFinalizeRun(
+                run: runId, reviews: blocks.map(GateReviewInput.init(block:)), actualModelId: actual)
+        } catch let error as ReviewStoreError {
+            try settle(claimed, .retry(report(error.message)))
+            return .settled
+        }
+        try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
+        try settle(claimed, .finish(report(nil), result: Self.result(run, decisions: blocks.map { ($0.gateId, $0.decision) })))
+        return .settled
+    }
+
+    /// Where a job goes next.
+    enum Settlement {
+        case finish(AttemptReport, result: JSONValue)
+        case fail(reason: String)
+        case retry(AttemptReport)
+        case postpone(AttemptReport, until: Date?, why: ClaimedJob.Postponement)
+    }
+
+    func settle(_ claimed: ClaimedJob, _ settlement: Settlement) throws {
+        let id = claimed.id
+        switch settlement {
+        case .finish(let report, let result):
+            try claimed.finish(report, result: result)
+            context.log("job done", id, ["runs": "\(report.runIDs.map(String.init).joined(separator: ","))"])
+        case .fail(let reason):
+            try claimed.fail(AttemptReport(reason: reason))
+            context.log("job failed", id, level: .warning, ["reason": "\(reason)"])
+        case .retry(let report):
+            let delay = context.config.retry.delay(afterAttempts: claimed.job.attempts + 1)
+            let state = try claimed.retry(report, at: Date().addingTimeInterval(delay))
+            let event = state == .failed ? "job failed" : "job deferred for retry"
+            context.log(
+                event, id, level: .warning, ["reason": "\(report.reason ?? "")", "state": "\(state.rawValue)", "delay_s": "\(Int(delay))"])
+        case .postpone(let report, let until, let why):
+            let state = try claimed.postpone(report, until: until, because: why)
+            context.log("job postponed", id, level: .notice, ["reason": "\(report.reason ?? "")", "state": "\(state.rawValue)"])
+        }
+    }
+
+    /// `<id>.result.json`: the run, its partition and each gate's decision.
+    static func result(_ run: RunRecord, decisions: [(gate: String, decision: Decision)]) -> JSONValue {
+        .object([
+            ("run_id", .integer(Int(run.id))), ("status", .string(run.status.rawValue)), ("note", .string(run.notePath)),
+            ("model_id", .string(run.modelId)), ("completed_at", run.completedAt.map(JSONValue.string) ?? .null),
+            ("decisions", .object(decisions.map { ($0.gate, .string($0.decision.rawValue)) })),
+        ])
+    }
+}

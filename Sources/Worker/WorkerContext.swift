@@ -1,0 +1,36 @@
+public import Foundation
+public import KnowledgeBase
+public import Logging
+public import ReviewStore
+public import RevqConfig
+public import Spool
+
+/// What every part of a worker shares: where things are, the configuration, and the
+/// handles to the store, the spool and the knowledge base.
+public struct WorkerContext: Sendable {
+    public let settings: Settings
+    public let store: ReviewStore
+    public let spool: Spool
+    public let kb: KnowledgeBase
+    public let logger: Logger
+
+    public init(settings: Settings, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        store = try ReviewStore(path: settings.storePath.path)
+        spool = Spool(root: settings.spoolPath.path)
+        kb = KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
+    }
+
+    public var config: Config { settings.config }
+
+    /// Job files must name a configured runner profile.
+    public var rules: JobRules { JobRules(knownRunners: Set(config.runners.keys)) }
+
+    /// Logs one job state change as one line.
+    func log(_ event: String, _ job: JobID, level: Logger.Level = .info, _ fields: Logger.Metadata = [:]) {
+        var metadata = fields
+        metadata["job"] = "\(job.rawValue)"
+        logger.log(level: level, "\(event)", metadata: metadata)
+    }
+}
