@@ -20,7 +20,7 @@ struct EnqueueCommand: ParsableCommand {
 
     func run() throws {
         guard let jobsFrom else { throw ValidationError("name a job kind (review, sweep) or --jobs-from F") }
-        let context = try EnqueueContext(global)
+        var context = try EnqueueContext(global)
         let input = jobsFrom == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try readJobsFile(jobsFrom)
         var jobs: [Job] = []
         for (number, line) in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
@@ -55,7 +55,7 @@ struct EnqueueCommand: ParsableCommand {
         @Flag(help: "Print the job and its prompt; write nothing.") var dryRun = false
         @Flag(help: "Print JSON.") var json = false
 
-        func job(_ work: Job.Work, context: EnqueueContext) throws -> Job {
+        func job(_ work: Job.Work, context: inout EnqueueContext) throws -> Job {
             let job = Job(
                 work: work, runner: runner, model: ModelPartition.requested(model), priority: priority,
                 maxAttempts: maxAttempts ?? context.settings.config.retry.maxAttempts, timeoutSeconds: timeout,
@@ -94,8 +94,8 @@ struct EnqueueCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try EnqueueContext(global)
-            let job = try options.job(.review(note: note, gates: gates), context: context)
+            var context = try EnqueueContext(global)
+            let job = try options.job(.review(note: note, gates: gates), context: &context)
             try options.submit(job, context: context) {
                 try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates).prompt(runId: nil)
             }
@@ -120,10 +120,10 @@ struct EnqueueCommand: ParsableCommand {
         }
 
         func run() throws {
-            let context = try EnqueueContext(global)
+            var context = try EnqueueContext(global)
             let selection: Job.SweepSelection = stale ? .stale(currentOnly: current) : .notes(notes)
             let size = batchSize ?? context.settings.config.sweep.batchSize
-            let job = try options.job(.sweep(gate: gate, selection: selection, batchSize: size), context: context)
+            let job = try options.job(.sweep(gate: gate, selection: selection, batchSize: size), context: &context)
             try options.submit(job, context: context) {
                 guard case .notes(let paths) = selection else {
                     return "(the prompt is built when the sweep is claimed: its stale notes are selected then)"
@@ -145,6 +145,8 @@ struct EnqueueContext {
     let spool: Spool
     /// `user@host` of this process, the jobs' `submitted_by`.
     let submitter: String
+    /// Notes and gate arguments already found to exist (`--jobs-from` repeats them).
+    private var verified: Set<String> = []
 
     init(_ global: GlobalOptions) throws {
         settings = try global.settings()
@@ -158,22 +160,30 @@ struct EnqueueContext {
     }
 
     /// The note exists under the notes root and every gate or bundle resolves: `stat`s and directory listings only.
-    func checkAgainstKnowledgeBase(_ job: Job) throws {
+    mutating func checkAgainstKnowledgeBase(_ job: Job) throws {
         switch job.work {
         case .review(let note, let gates):
             try checkNote(note)
-            for gate in gates { _ = try kb.gateIds(for: gate) }
+            for gate in gates where !verified.contains("gate:" + gate) {
+                _ = try kb.gateIds(for: gate)
+                verified.insert("gate:" + gate)
+            }
         case .sweep(let gate, let selection, _):
-            guard try kb.gateIds(for: gate) == [gate] else {
-                throw CLIFailure.input("a sweep takes one gate id (<lens>/<name>), not a bundle: \(gate)")
+            if !verified.contains("sweep:" + gate) {
+                guard try kb.gateIds(for: gate) == [gate] else {
+                    throw CLIFailure.input("a sweep takes one gate id (<lens>/<name>), not a bundle: \(gate)")
+                }
+                verified.insert("sweep:" + gate)
             }
             if case .notes(let notes) = selection { for note in notes { try checkNote(note) } }
         }
     }
 
-    private func checkNote(_ note: String) throws {
+    private mutating func checkNote(_ note: String) throws {
+        guard !verified.contains("note:" + note) else { return }
         let path = try kb.notePath(note)
         guard kb.noteExists(path) else { throw CLIFailure.input("note not found: \(path)") }
+        verified.insert("note:" + note)
     }
 
     func enqueue(_ jobs: [Job]) throws -> [EnqueueResult] {
