@@ -88,7 +88,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkerTests", dependencies: ["Worker", "ReviewStore", "ReviewFormat", "TestSupport", "revq"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),

@@ -165,7 +165,8 @@ public final class WorkerService: Service {
                     }
                     notifier.status(statusLine(ready: ready.count, deferred: deferred.count, running: running, pausedUntil: pausedUntil))
 
-                    if running == 0, draining || (options.once && ready.isEmpty && deferred.due(at: Date()).isEmpty) { break }
+                    let nothingClaimable = pausedUntil != nil || (ready.isEmpty && deferred.due(at: Date()).isEmpty)
+                    if running == 0, draining || (options.once && nothingClaimable) { break }
                 }
                 timer?.cancel()
                 watcher.stop()
