@@ -24,6 +24,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "ReviewFormat", swiftSettings: swiftSettings),
+        .target(name: "RevqTime", swiftSettings: swiftSettings),
         .target(
             name: "KnowledgeBase",
             dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
@@ -31,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "ReviewStore",
-            dependencies: ["ReviewFormat", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ReviewFormat", "RevqTime", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -39,11 +40,11 @@ let package = Package(
             dependencies: ["ReviewFormat", "KnowledgeBase", "ReviewStore"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Spool", swiftSettings: swiftSettings),
+        .target(name: "Spool", dependencies: ["RevqTime"], swiftSettings: swiftSettings),
         .target(
             name: "Worker",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool", "Runner",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Runner",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "revq",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "Spool", "Worker",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -89,9 +90,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "ReviewStore", "ReviewFormat", "TestSupport", "revq"], swiftSettings: swiftSettings
+            name: "WorkerTests", dependencies: ["Worker", "ReviewStore", "ReviewFormat", "TestSupport", "revq"],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress"], swiftSettings: swiftSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),

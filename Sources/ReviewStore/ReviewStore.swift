@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 import ReviewFormat
+import RevqTime
 
 /// The SQLite review store and the four lifecycle functions that are the only code that
 /// changes a run: ``createRun(_:)``, ``attachExecutionData(run:_:)``,
@@ -40,7 +41,7 @@ public final class ReviewStore: Sendable {
     /// Inserts several runs with one shared `started_at` in one transaction (a sweep batch).
     public func createRuns(_ requests: [NewRun], startedAt: Date = Date(), job: JobAttempt? = nil) throws -> [Int64] {
         guard !requests.contains(where: \.gates.isEmpty) else { throw ReviewStoreError.refused("a review run needs at least one gate") }
-        let started = Timestamp.string(for: startedAt)
+        let started = Timestamp.format(startedAt)
         return try pool.write { db in
             try requests.map { request in
                 try db.execute(
@@ -105,7 +106,7 @@ public final class ReviewStore: Sendable {
                     modelId = actual
                 }
                 let reviewIds = try Self.checkCoverage(run, db)
-                let completedAt = Timestamp.string(for: date)
+                let completedAt = Timestamp.format(date)
                 try db.execute(
                     sql: "UPDATE review_runs SET status = 'completed', completed_at = ? WHERE id = ?",
                     arguments: [completedAt, id])
@@ -139,7 +140,7 @@ public final class ReviewStore: Sendable {
             if let executionData { try Self.store(executionData, run: id, db) }
             try db.execute(
                 sql: "UPDATE review_runs SET status = 'failed', completed_at = ?, failure_reason = ? WHERE id = ?",
-                arguments: [Timestamp.string(for: date), reason, id])
+                arguments: [Timestamp.format(date), reason, id])
         }
     }
 
@@ -182,7 +183,7 @@ public final class ReviewStore: Sendable {
                 """,
             arguments: [
                 run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
-                review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.string(),
+                review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.format(Date()),
             ])
         return db.lastInsertedRowID
     }

@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+import RevqTime
 import Synchronization
 
 /// What one claim of a job produced, given when it ends.

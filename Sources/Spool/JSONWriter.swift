@@ -1,3 +1,5 @@
+import RevqTime
+
 /// Serialises a ``JSONValue`` compactly, members in their given order, ending with a newline
 /// when asked (job files and sidecars are one line each).
 enum JSONWriter {

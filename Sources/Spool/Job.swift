@@ -1,4 +1,5 @@
 public import Foundation
+import RevqTime
 
 /// A job file of version 1 (SPEC §5.1): what to review, with which runner profile and model,
 /// and the spool-managed record of its attempts.

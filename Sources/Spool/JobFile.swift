@@ -1,4 +1,5 @@
 import Foundation
+import RevqTime
 
 /// The job file format, version 1: strict decoding (every defect its own message) and a
 /// canonical one-line encoding with the fields in the order of SPEC §5.1.

@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+import RevqTime
 import Synchronization
 
 /// A job's id: file-name safe, unique, and for generated ids time-ordered, so that the

@@ -1,4 +1,5 @@
 import Glibc
+import RevqTime
 
 /// The idempotency-key index: `keys/<escaped key>` is a symbolic link whose target is the id
 /// of the job that took the key. A key is taken while that job is live (in `new/`, `active/`,

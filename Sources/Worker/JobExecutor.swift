@@ -8,11 +8,15 @@ import RevqConfig
 import Runner
 import Spool
 
-/// How a claimed job left `active/`; the pool only needs to know about quota pauses.
-enum JobEnding: Sendable {
-    case settled
+/// Where a claimed job went, so that the pool can index it at once (a requeued job may be
+/// claimed again before its inotify event arrives), and whether claiming must pause.
+struct JobEnding: Sendable {
+    /// The job file's name.
+    var name: String
+    /// Its new state; nil when it stayed in `active/` for recovery.
+    var state: JobState?
     /// The runner's quota is exhausted: claim nothing until then.
-    case paused(until: Date)
+    var pausedUntil: Date?
 }
 
 /// Runs one claimed job to its end and records everything through the lifecycle functions:
@@ -31,14 +35,13 @@ struct JobExecutor: Sendable {
             case .review(let note, let gates):
                 return try await review(claimed, note: note, gates: gates)
             case .sweep:
-                try settle(claimed, .fail(reason: "sweep jobs are not supported by this worker yet"))
-                return .settled
+                return try settle(claimed, .fail(reason: "sweep jobs are not supported by this worker yet"))
             }
         } catch {
             // The spool itself failed (disk full, directory gone): leave the job in active/;
             // the next start's recovery settles it.
             context.log("job left for recovery", job.id, level: .error, ["error": "\(error)"])
-            return .settled
+            return JobEnding(name: job.id.fileName, state: nil)
         }
     }
 
@@ -48,12 +51,10 @@ struct JobExecutor: Sendable {
         do {
             review = try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates)
         } catch {
-            try settle(claimed, .fail(reason: "\(error)"))
-            return .settled
+            return try settle(claimed, .fail(reason: "\(error)"))
         }
         guard let profile = context.config.runners[job.runner] else {
-            try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
-            return .settled
+            return try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
         }
         let runId = try context.store.createRun(
             review.newRun(model: job.model, runner: job.runner), job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
@@ -73,8 +74,7 @@ struct JobExecutor: Sendable {
         }
         if outcome.termination == .stopped {
             try context.store.failRun(run: runId, reason: "worker stopped during run")
-            try settle(claimed, .postpone(report("worker stopped during run"), until: nil, why: .interrupted))
-            return .settled
+            return try settle(claimed, .postpone(report("worker stopped during run"), until: nil, why: .interrupted))
         }
 
         let parsed = Result { () throws(ReviewFormatError) in
@@ -86,13 +86,13 @@ struct JobExecutor: Sendable {
             let until = Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds))
             let reason = "runner quota exhausted: \(pattern)"
             try context.store.failRun(run: runId, reason: reason)
-            try settle(claimed, .postpone(report(reason), until: until, why: .deferred))
-            return .paused(until: until)
+            var ending = try settle(claimed, .postpone(report(reason), until: until, why: .deferred))
+            ending.pausedUntil = until
+            return ending
         }
         if let reason = outcome.termination.failureReason(profileName: job.runner) {
             try context.store.failRun(run: runId, reason: reason)
-            try settle(claimed, .retry(report(reason)))
-            return .settled
+            return try settle(claimed, .retry(report(reason)))
         }
 
         let blocks: [GateBlock]
@@ -101,8 +101,7 @@ struct JobExecutor: Sendable {
         } catch {
             try? artifacts.writeBundle(outcome.bundleText)
             try context.store.failRun(run: runId, reason: error.message)
-            try settle(claimed, .retry(report(error.message)))
-            return .settled
+            return try settle(claimed, .retry(report(error.message)))
         }
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: review.note.path, blocks: blocks)
         try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
@@ -119,12 +118,10 @@ struct JobExecutor: Sendable {
             run = try context.store.recordAndFinalizeRun(
                 run: runId, reviews: blocks.map(GateReviewInput.init(block:)), actualModelId: actual)
         } catch let error as ReviewStoreError {
-            try settle(claimed, .retry(report(error.message)))
-            return .settled
+            return try settle(claimed, .retry(report(error.message)))
         }
         try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
-        try settle(claimed, .finish(report(nil), result: Self.result(run, decisions: blocks.map { ($0.gateId, $0.decision) })))
-        return .settled
+        return try settle(claimed, .finish(report(nil), result: Self.result(run, decisions: blocks.map { ($0.gateId, $0.decision) })))
     }
 
     /// Where a job goes next.
@@ -135,25 +132,29 @@ struct JobExecutor: Sendable {
         case postpone(AttemptReport, until: Date?, why: ClaimedJob.Postponement)
     }
 
-    func settle(_ claimed: ClaimedJob, _ settlement: Settlement) throws {
+    func settle(_ claimed: ClaimedJob, _ settlement: Settlement) throws -> JobEnding {
         let id = claimed.id
+        let state: JobState
         switch settlement {
         case .finish(let report, let result):
             try claimed.finish(report, result: result)
+            state = .done
             context.log("job done", id, ["runs": "\(report.runIDs.map(String.init).joined(separator: ","))"])
         case .fail(let reason):
             try claimed.fail(AttemptReport(reason: reason))
+            state = .failed
             context.log("job failed", id, level: .warning, ["reason": "\(reason)"])
         case .retry(let report):
             let delay = context.config.retry.delay(afterAttempts: claimed.job.attempts + 1)
-            let state = try claimed.retry(report, at: Date().addingTimeInterval(delay))
+            state = try claimed.retry(report, at: Date().addingTimeInterval(delay))
             let event = state == .failed ? "job failed" : "job deferred for retry"
             context.log(
                 event, id, level: .warning, ["reason": "\(report.reason ?? "")", "state": "\(state.rawValue)", "delay_s": "\(Int(delay))"])
         case .postpone(let report, let until, let why):
-            let state = try claimed.postpone(report, until: until, because: why)
+            state = try claimed.postpone(report, until: until, because: why)
             context.log("job postponed", id, level: .notice, ["reason": "\(report.reason ?? "")", "state": "\(state.rawValue)"])
         }
+        return JobEnding(name: id.fileName, state: state)
     }
 
     /// `<id>.result.json`: the run, its partition and each gate's decision.

@@ -2,6 +2,7 @@ public import Foundation
 import Glibc
 import Logging
 public import RevqConfig
+import RevqTime
 public import ServiceLifecycle
 import Spool
 
@@ -110,11 +111,16 @@ public final class WorkerService: Service {
                         }
                     case .finished(let ending):
                         running -= 1
-                        if case .paused(let until) = ending {
-                            pausedUntil = max(pausedUntil ?? until, until)
-                            context.logger.warning("runner quota exhausted; claiming paused", metadata: ["until": "\(until)"])
+                        switch ending.state {
+                        case .new?: ready.insert(ending.name, from: spool)
+                        case .deferred?: deferred.insert(ending.name, from: spool)
+                        default: break
                         }
-                        try? deferred.refresh(from: spool)
+                        if let until = ending.pausedUntil {
+                            pausedUntil = max(pausedUntil ?? until, until)
+                            context.logger.warning(
+                                "runner quota exhausted; claiming paused", metadata: ["until": "\(Timestamp.format(until))"])
+                        }
                     case .timer:
                         do {
                             for name in try spool.promoteDue(from: &deferred, now: now) { ready.insert(name, from: spool) }
@@ -180,7 +186,7 @@ public final class WorkerService: Service {
 
     func statusLine(ready: Int, deferred: Int, running: Int, pausedUntil: Date?) -> String {
         var line = "\(ready) ready, \(running) running, \(deferred) deferred"
-        if let pausedUntil { line += ", paused for \(Int(pausedUntil.timeIntervalSinceNow.rounded(.up)))s" }
+        if let pausedUntil { line += ", paused until \(Timestamp.format(pausedUntil))" }
         return line
     }
 

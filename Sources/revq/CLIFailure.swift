@@ -2,6 +2,7 @@ import KnowledgeBase
 import ReviewFormat
 import ReviewStore
 import RevqConfig
+import Spool
 
 /// An error as the command line reports it: a one-line message and an exit status,
 /// 2 for bad usage or input, 1 for a failure at run time.
@@ -17,7 +18,8 @@ struct CLIFailure: Error {
         self.status = status
     }
 
-    /// Classifies the errors of the modules: what the user can fix in their input is 2.
+    /// Classifies the errors of the modules: what the user can fix in their input is 2 (a bad
+    /// job, a missing job or one in the wrong state among them); a file-system failure is 1.
     init(_ error: any Error) {
         switch error {
         case let failure as CLIFailure: self = failure
@@ -25,6 +27,13 @@ struct CLIFailure: Error {
         case let error as KnowledgeBaseError: self = .input(error.message)
         case let error as ReviewFormatError: self = .input(error.message)
         case let error as ReviewStoreError: self = CLIFailure(message: error.message, status: error.isRefusal ? 2 : 1)
+        case let defect as JobDefect: self = .input(defect.message)
+        case SpoolError.invalidJob(let defect): self = .input(defect.message)
+        case let error as SpoolError:
+            switch error {
+            case .notFound, .wrongState, .alreadyExists, .busy: self = .input(error.description)
+            default: self = .runtime(error.description)
+            }
         default: self = .runtime(String(describing: error))
         }
     }

@@ -30,7 +30,7 @@ struct EnqueueCommand: ParsableCommand {
                 try context.checkAgainstKnowledgeBase(job)
                 jobs.append(job)
             } catch {
-                throw CLIFailure.input("line \(number + 1): \(CLIFailure(spoolError: error).message)")
+                throw CLIFailure.input("line \(number + 1): \(CLIFailure(error).message)")
             }
         }
         for result in try context.enqueue(jobs) { print(result.id) }
@@ -187,7 +187,7 @@ struct EnqueueContext {
     }
 
     func enqueue(_ jobs: [Job]) throws -> [EnqueueResult] {
-        do { return try spool.enqueue(jobs, rules: rules) } catch { throw CLIFailure(spoolError: error) }
+        do { return try spool.enqueue(jobs, rules: rules) } catch { throw CLIFailure(error) }
     }
 }
 

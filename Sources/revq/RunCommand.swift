@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
     )
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a review run and print its id.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Start a review run and print its id.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The note, relative to the KB root (e.g. kb/notes/a.md).") var note: String
         @Argument(help: "Gate ids (<lens>/<name>) or lens names (bundles).") var gates: [String]
@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
     }
 
     struct Finalize: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Complete a run from the gate reviews written.")
+        static let configuration = CommandConfiguration(commandName: "finalize", abstract: "Complete a run from the gate reviews written.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("run"), help: "The run id.") var runId: Int64
         @Option(help: "The partition the reviews were really made under, when it differs from the requested one.")

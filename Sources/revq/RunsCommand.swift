@@ -36,7 +36,8 @@ struct RunsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one run with its gate reviews and acceptances.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one run with its gate reviews and acceptances.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The run id.") var id: Int64
         @Flag(help: "Print JSON.") var json = false

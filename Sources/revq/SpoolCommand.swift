@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReviewStore
 import RevqConfig
+import RevqTime
 import Spool
 
 /// `revq spool …`: look at jobs and repair them. See `spool/README.md`.
@@ -19,7 +20,7 @@ struct SpoolCommand: ParsableCommand {
         func run() throws {
             let spool = try global.openSpool()
             let states = state.isEmpty ? JobState.allCases.filter { $0 != .done } : try state.map(JobState.parse)
-            let records = try CLIFailure.mappingSpoolErrors { try states.flatMap { try spool.records(in: $0) } }
+            let records = try states.flatMap { try spool.records(in: $0) }
             if json { return print(JSONValue.object([("jobs", .array(records.map(\.summary)))]).serialized) }
             Output.table(
                 ["ID", "STATE", "KIND", "TARGET", "RUNNER", "PRI", "TRIES", "REASON"],
@@ -46,7 +47,7 @@ struct SpoolCommand: ParsableCommand {
         func run() throws {
             let settings = try global.settings()
             let spool = Spool(root: settings.spoolPath.path)
-            guard let record = try CLIFailure.mappingSpoolErrors({ try spool.find(id) }) else {
+            guard let record = try spool.find(id) else {
                 throw CLIFailure.input("no job \(id) in \(spool.root)")
             }
             let runs = runStatuses(record.job?.runIDs ?? [], storePath: settings.storePath.path)
@@ -105,13 +106,11 @@ struct SpoolCommand: ParsableCommand {
             let settings = try global.settings()
             let spool = Spool(root: settings.spoolPath.path)
             let rules = JobRules(knownRunners: Set(settings.config.runners.keys))
-            try CLIFailure.mappingSpoolErrors {
-                let names = allFailed ? try spool.names(in: .failed) : ids.map { JobID($0)?.fileName ?? $0 }
-                for name in names {
-                    switch try spool.retry(name, rules: rules) {
-                    case .requeued(let id): print("retried \(id)")
-                    case .alreadyLive(let id, let state): print("\(id) is already in \(state.directoryName); removed its failed/ copy")
-                    }
+            let names = allFailed ? try spool.names(in: .failed) : ids.map { JobID($0)?.fileName ?? $0 }
+            for name in names {
+                switch try spool.retry(name, rules: rules) {
+                case .requeued(let id): print("retried \(id)")
+                case .alreadyLive(let id, let state): print("\(id) is already in \(state.directoryName); removed its failed/ copy")
                 }
             }
         }
@@ -124,7 +123,7 @@ struct SpoolCommand: ParsableCommand {
         @Argument var id: String
         func run() throws {
             let spool = try global.openSpool()
-            try CLIFailure.mappingSpoolErrors { try spool.hold(try JobID.parse(id)) }
+            try spool.hold(try JobID.parse(id))
             print("held \(id)")
         }
     }
@@ -136,7 +135,7 @@ struct SpoolCommand: ParsableCommand {
         @Argument var id: String
         func run() throws {
             let spool = try global.openSpool()
-            let state = try CLIFailure.mappingSpoolErrors { try spool.release(try JobID.parse(id)) }
+            let state = try spool.release(try JobID.parse(id))
             print("released \(id) to \(state.directoryName)")
         }
     }
@@ -149,7 +148,7 @@ struct SpoolCommand: ParsableCommand {
         @Argument var id: String
         func run() throws {
             let spool = try global.openSpool()
-            try CLIFailure.mappingSpoolErrors { try spool.cancel(try JobID.parse(id)) }
+            try spool.cancel(try JobID.parse(id))
             print("cancelled \(id)")
         }
     }
@@ -168,7 +167,7 @@ struct SpoolCommand: ParsableCommand {
             let spool = try global.openSpool()
             let state = try JobState.parse(state)
             let age = try DurationText.seconds(olderThan)
-            let result = try CLIFailure.mappingSpoolErrors { try spool.purge(state, olderThan: age) }
+            let result = try spool.purge(state, olderThan: age)
             print("purged \(result.removed.count) from \(state.directoryName)")
             for name in result.skipped { print("skipped \(name) (a directory: look at it)") }
         }
@@ -231,27 +230,6 @@ extension JobRecord {
                     (job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })
             ),
         ])
-    }
-}
-
-extension CLIFailure {
-    /// Spool errors as the command line reports them: a bad job, a missing job or a job in the
-    /// wrong state is the user's input (2); a file-system failure is a run-time failure (1).
-    init(spoolError error: any Error) {
-        switch error {
-        case let defect as JobDefect: self = .input(defect.message)
-        case SpoolError.invalidJob(let defect): self = .input(defect.message)
-        case let error as SpoolError:
-            switch error {
-            case .notFound, .wrongState, .alreadyExists, .busy: self = .input(error.description)
-            default: self = .runtime(error.description)
-            }
-        default: self.init(error)
-        }
-    }
-
-    static func mappingSpoolErrors<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch { throw CLIFailure(spoolError: error) }
     }
 }
 

@@ -13,9 +13,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let spool = Spool(root: try global.settings().spoolPath.path)
-        let (counts, oldest, running) = try CLIFailure.mappingSpoolErrors {
-            (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
-        }
+        let (counts, oldest, running) = (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         if json {
             let document = JSONValue.object([

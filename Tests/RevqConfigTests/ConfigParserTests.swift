@@ -38,7 +38,9 @@ import Testing
             """)
         #expect(config.kbRoot == "/srv/kb" && config.notesRoot == "notes" && config.concurrency == 4)
         #expect(config.retry.maxAttempts == 5 && config.retry.jitter == 0.5)
-        #expect(config.runners["codex"] == RunnerProfile(kind: .codex, command: ["codex"], timeoutSeconds: 900, systemPrompt: "Be strict.", model: "gpt-5.4"))
+        #expect(
+            config.runners["codex"]
+                == RunnerProfile(kind: .codex, command: ["codex"], timeoutSeconds: 900, systemPrompt: "Be strict.", model: "gpt-5.4"))
         #expect(config.runners["sample"]?.command == ["/usr/bin/revq-sample", "--fast"])
         #expect(config.runners["claude"] == nil, "a runners section replaces the built-in profiles")
         #expect(config.sweep.completionCommands == ["make index"] && config.logLevel == .debug)

@@ -1,4 +1,5 @@
 import Foundation
+import RevqTime
 import Spool
 import Testing
 

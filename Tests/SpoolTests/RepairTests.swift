@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RevqTime
 import Spool
 import Testing
 

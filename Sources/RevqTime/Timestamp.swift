@@ -1,8 +1,8 @@
 public import Foundation
 import Glibc
 
-/// The timestamps of job files and sidecars: ISO-8601 in local time with its offset, whole
-/// seconds (`2026-04-04T09:00:10+02:00`), like the review store.
+/// The timestamps of the review store, job files and sidecars: ISO-8601 in local time with its
+/// offset, whole seconds (`2026-04-04T09:00:10+02:00`).
 public enum Timestamp {
     /// Formats `date` in the local time zone.
     public static func format(_ date: Date) -> String {
