@@ -24,7 +24,10 @@ public final class ReviewStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            // Only a store that lacks something is written to: opening an up-to-date store
+            // while another process holds the write lock must not wait for it.
+            let migrator = Schema.migrator
+            if try !pool.read(migrator.hasCompletedMigrations) { try migrator.migrate(pool) }
         } catch let error as DatabaseError {
             throw ReviewStoreError("cannot open review store \(path): \(error.message ?? error.description)", isRefusal: false)
         }

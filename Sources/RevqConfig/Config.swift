@@ -13,6 +13,8 @@ public struct Config: Sendable, Equatable {
     public var store: String?
     /// The spool directory; relative paths are relative to the KB root.
     public var spool: String?
+    /// Seconds a write waits for another writer of the review store before it fails.
+    public var busyTimeoutSeconds = 10
     /// Jobs a worker runs at once.
     public var concurrency = 2
     public var retry = RetryPolicy()

@@ -33,7 +33,7 @@ public enum ConfigParser {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigError("invalid YAML: \(error)")
+            throw ConfigError(yaml: error)
         }
         var config = Config()
         guard let root else { return config }
@@ -45,6 +45,7 @@ public enum ConfigParser {
             case "store": config.store = try value.string(key)
             case "spool": config.spool = try value.string(key)
             case "concurrency": config.concurrency = try value.int(key, min: 1)
+            case "busy_timeout_s": config.busyTimeoutSeconds = try value.int(key, min: 0)
             case "output_cap_bytes": config.outputCapBytes = try value.int(key, min: 1024)
             case "drain_grace_s": config.drainGraceSeconds = try value.int(key, min: 0)
             case "log_level": config.logLevel = try value.choice(key, LogLevel.self)
@@ -167,19 +168,31 @@ struct Fields {
 struct Value {
     let node: Node
 
+    /// A plain `~`, `null` or nothing: YAML's null, which no key takes (leave the key out for its default).
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return node.null != nil
+    }
+
+    /// Quoted text is a string even when it looks like a number.
+    var isPlainScalar: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.style == .plain
+    }
+
     func string(_ key: String) throws -> String {
-        guard case .scalar(let scalar) = node else { throw ConfigError(key, node, "must be a string") }
+        guard case .scalar(let scalar) = node, !isNull else { throw ConfigError(key, node, "must be a string") }
         return scalar.string
     }
 
     func int(_ key: String, min: Int) throws -> Int {
-        guard case .scalar = node, let value = node.int else { throw ConfigError(key, node, "must be an integer") }
+        guard isPlainScalar, let value = node.int else { throw ConfigError(key, node, "must be an integer") }
         guard value >= min else { throw ConfigError(key, node, "must be at least \(min)") }
         return value
     }
 
     func fraction(_ key: String) throws -> Double {
-        guard case .scalar = node, let value = node.float, (0...1).contains(value) else {
+        guard isPlainScalar, let value = node.float, (0...1).contains(value) else {
             throw ConfigError(key, node, "must be a number from 0 to 1")
         }
         return value
@@ -188,7 +201,9 @@ struct Value {
     func strings(_ key: String) throws -> [String] {
         guard case .sequence(let items) = node else { throw ConfigError(key, node, "must be a list of strings") }
         return try items.map { item in
-            guard case .scalar(let scalar) = item else { throw ConfigError(key, item, "must be a list of strings") }
+            guard case .scalar(let scalar) = item, !Value(node: item).isNull else {
+                throw ConfigError(key, item, "must be a list of strings")
+            }
             return scalar.string
         }
     }
@@ -199,5 +214,21 @@ struct Value {
             throw ConfigError(key, node, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not \(raw)")
         }
         return value
+    }
+}
+
+extension ConfigError {
+    /// A YAML syntax error on one line: `invalid YAML (line 2, column 4): <problem>`.
+    init(yaml error: any Error) {
+        switch error as? YamlError {
+        case .scanner(_, let problem, let mark, _)?, .parser(_, let problem, let mark, _)?, .composer(_, let problem, let mark, _)?:
+            self.init("invalid YAML (line \(mark.line), column \(mark.column)): \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context)?:
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            self.init("invalid YAML (line \(context.mark.line)): duplicate key \(keys)")
+        default:
+            let text = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            self.init("invalid YAML: \(text)")
+        }
     }
 }

@@ -38,11 +38,24 @@ struct JobExecutor: Sendable {
                 return try settle(claimed, .fail(reason: "sweep jobs are not supported by this worker yet"))
             }
         } catch {
-            // The spool itself failed (disk full, directory gone): leave the job in active/;
-            // the next start's recovery settles it.
-            context.log("job left for recovery", job.id, level: .error, ["error": "\(error)"])
-            return JobEnding(name: job.id.fileName, state: nil)
+            // The store or the spool failed under the job (database locked past the busy
+            // timeout, disk full, directory removed): retry it like a runner failure. If even
+            // that fails, the job stays in active/ and the next start's recovery settles it.
+            let failure = error as? ExecutionFailure
+            let reason = "worker error: \(failure?.underlying ?? error)"
+            do {
+                return try settle(claimed, .retry(AttemptReport(runIDs: failure.map { [$0.runId] } ?? [], reason: reason)))
+            } catch {
+                context.log("job left for recovery", job.id, level: .error, ["error": "\(error)"])
+                return JobEnding(name: job.id.fileName, state: nil)
+            }
         }
+    }
+
+    /// An error after a run was created; the run has been failed with it where the store allowed.
+    struct ExecutionFailure: Error {
+        let runId: Int64
+        let underlying: any Error
     }
 
     func review(_ claimed: ClaimedJob, note: String, gates: [String]) async throws -> JobEnding {
@@ -59,6 +72,17 @@ struct JobExecutor: Sendable {
         let runId = try context.store.createRun(
             review.newRun(model: job.model, runner: job.runner), job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
         context.log("run started", job.id, ["run": "\(runId)", "runner": "\(job.runner)", "note": "\(note)"])
+        do {
+            return try await runAndRecord(claimed, review: review, profile: profile, runId: runId)
+        } catch {
+            try? context.store.failRun(run: runId, reason: "worker error: \(error)")
+            throw ExecutionFailure(runId: runId, underlying: error)
+        }
+    }
+
+    /// Launches the runner for a created run, records its outcome and moves the job on.
+    func runAndRecord(_ claimed: ClaimedJob, review: ResolvedReview, profile: RunnerProfile, runId: Int64) async throws -> JobEnding {
+        let job = claimed.job
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let invocation = RunnerInvocation(
             profileName: job.runner, profile: profile, prompt: review.prompt(runId: runId), kbRoot: context.kb.root.path,

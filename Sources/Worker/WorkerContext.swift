@@ -17,7 +17,7 @@ public struct WorkerContext: Sendable {
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        store = try ReviewStore(path: settings.storePath.path)
+        store = try ReviewStore(path: settings.storePath.path, busyTimeout: TimeInterval(settings.config.busyTimeoutSeconds))
         spool = Spool(root: settings.spoolPath.path)
         kb = KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
     }

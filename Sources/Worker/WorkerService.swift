@@ -93,11 +93,12 @@ public final class WorkerService: Service {
                     switch event {
                     case .watch(.arrived(let names)):
                         for name in names { ready.insert(name, from: spool) }
-                    case .watch(.tick), .watch(.overflow):
-                        // A rescan; if the spool was removed under us, make it again and watch anew.
+                    case .watch(.overflow), .watch(.tick):
                         do {
-                            try spool.createDirectories()
                             if case .watch(.overflow) = event {
+                                // Events were lost, or the directory went away: make the spool
+                                // again if it was removed under us, and watch anew.
+                                try spool.createDirectories()
                                 watcher.stop()
                                 watcher = try DirectoryWatcher(directory: watcher.directory)
                                 group.addTask { [watcher, options] in
@@ -106,6 +107,8 @@ public final class WorkerService: Service {
                             }
                             try ready.refresh(from: spool)
                             try deferred.refresh(from: spool)
+                            // The deferred timer is monotonic; this also catches a wall clock that jumped.
+                            for name in try spool.promoteDue(from: &deferred, now: now) { ready.insert(name, from: spool) }
                         } catch {
                             context.logger.error("spool rescan failed", metadata: ["error": "\(error)"])
                         }

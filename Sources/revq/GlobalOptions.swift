@@ -33,6 +33,6 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens (creating if needed) the review store.
     func store(_ settings: Settings) throws -> ReviewStore {
-        try ReviewStore(path: settings.storePath.path)
+        try ReviewStore(path: settings.storePath.path, busyTimeout: TimeInterval(settings.config.busyTimeoutSeconds))
     }
 }

@@ -26,14 +26,14 @@ struct WorkerHarness {
         try setMode("ok")
         try home.write(
             "revq.yaml",
-            """
-            retry: {max_attempts: 3, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}
-            drain_grace_s: 1
-            runners:
-              codex: {kind: codex, timeout_s: 5, grace_s: 1}
-              claude: {kind: claude-code, timeout_s: 5, grace_s: 1}
-            \(extra)
-            """)
+            (extra.contains("retry:") ? "" : "retry: {max_attempts: 3, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}\n")
+                + """
+                drain_grace_s: 1
+                runners:
+                  codex: {kind: codex, timeout_s: 5, grace_s: 1}
+                  claude: {kind: claude-code, timeout_s: 5, grace_s: 1}
+                \(extra)
+                """)
     }
 
     func remove() {

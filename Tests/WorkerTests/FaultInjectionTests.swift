@@ -1,0 +1,134 @@
+import Foundation
+import Glibc
+import ReviewStore
+import TestSupport
+import Testing
+
+/// Faults from outside revq: another writer holding the store, a full disk, a vanished KB or
+/// spool, a clock that jumps.
+@Suite struct FaultInjectionTests {
+    @Test func aStoreLockedPastTheBusyTimeoutRetriesTheJobUntilItGoesThrough() throws {
+        let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 6, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
+        defer { h.remove() }
+        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+        _ = try h.store()  // the store exists before the other writer opens it
+        // Another writer takes the write lock for 2.5 s: longer than the 1 s busy timeout.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
+                + "open(sys.argv[2],'w').close(); time.sleep(2.5); c.execute('COMMIT')",
+            h.storePath, h.home.url.appendingPathComponent("locked").path,
+        ]
+        try holder.run()
+        #expect(eventually { FileManager.default.fileExists(atPath: h.home.url.appendingPathComponent("locked").path) })
+        let worker = try h.workOnce()
+        holder.waitUntilExit()
+        #expect(worker.status == 0)
+        #expect(worker.stderr.contains("database is locked"))
+        let job = try h.jobFile("done", id)
+        let history = job["history"] as? [[String: Any]] ?? []
+        #expect(history.contains { ($0["reason"] as? String)?.contains("database is locked") == true })
+        #expect(try h.store().runs(forJob: id).filter { $0.run.status == .completed }.count == 1)
+        #expect(try h.store().runs(status: .running).isEmpty)
+    }
+
+    static let canMount: Bool = {
+        let probe = try? TemporaryDirectory("revq-mount-probe")
+        defer { probe?.remove() }
+        guard let probe, let mount = try? Command.run("/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", probe.path]),
+            mount.status == 0
+        else { return false }
+        _ = try? Command.run("/usr/bin/env", ["umount", probe.path])
+        return true
+    }()
+
+    @Test(.enabled(if: canMount, "needs permission to mount a tmpfs"))
+    func aFullDiskRefusesTheEnqueueAndLeavesNoPartialJob() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        let small = try TemporaryDirectory("revq-full")
+        defer { small.remove() }
+        try Command.run("/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.path])
+        defer { _ = try? Command.run("/usr/bin/env", ["umount", small.path]) }
+        let spool = small.url.appendingPathComponent("spool").path
+        var accepted = 0
+        var refused: CommandResult?
+        for _ in 0..<200 {
+            let result = try Command.run(
+                RevqBinary.url.path,
+                ["enqueue", "review", SampleKB.noteB, SampleKB.residue, "--runner", "codex", "--model", "m", "--spool", spool],
+                in: h.root, environment: h.environment)
+            if result.status != 0 {
+                refused = result
+                break
+            }
+            accepted += 1
+        }
+        let failure = try #require(refused, "the 64 KiB file system never filled up")
+        #expect(failure.status == 1)
+        #expect(failure.stderr.hasPrefix("revq: error: ") && failure.stderr.contains("No space left on device"))
+        let new = try FileManager.default.contentsOfDirectory(atPath: spool + "/new")
+        #expect(new.count == accepted, "every reported job is there, and nothing else")
+        for name in new {
+            let data = try #require(FileManager.default.contents(atPath: spool + "/new/" + name))
+            #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "\(name) is a whole job")
+        }
+    }
+
+    @Test func aVanishedKnowledgeBaseFailsTheJobWithAClearReason() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        let outside = try TemporaryDirectory("revq-outside")
+        defer { outside.remove() }
+        let env = [
+            "--spool", outside.url.appendingPathComponent("spool").path, "--db", outside.url.appendingPathComponent("store.sqlite").path,
+        ]
+        let enqueued = try h.revq(["enqueue", "review", SampleKB.noteB, SampleKB.residue, "--runner", "codex", "--model", "m"] + env)
+        let id = enqueued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.removeItem(at: h.root.appendingPathComponent("kb/notes"))
+        let worker = try h.revq(["worker", "--once"] + env)
+        #expect(worker.status == 0)
+        let error =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: outside.url.appendingPathComponent("spool/failed/\(id).error.json"))) as? [String: Any]
+        #expect(error?["reason"] as? String == "note not found: kb/notes/b.md")
+    }
+
+    @Test func aSpoolRemovedUnderARunningWorkerIsMadeAgainAndWatched() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        let worker = try h.startWorker()
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        #expect(eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) })
+        // Moved away in one step, then deleted: the worker sees its directory vanish at once.
+        let gone = h.home.url.appendingPathComponent("spool-gone")
+        #expect(rename(h.spool.path, gone.path) == 0)
+        try FileManager.default.removeItem(at: gone)
+        #expect(
+            eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) },
+            "the worker made the spool again")
+        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+        #expect(eventually { h.files("done").contains("\(id).json") })
+    }
+
+    static let hasFaketime = FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")
+
+    @Test(.enabled(if: hasFaketime, "needs faketime (apt-get install faketime)"))
+    func aClockThatJumpsForwardMakesDeferredJobsDue() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue], ["--not-before", "1h"])
+        #expect(h.files("deferred") == ["\(id).json"])
+        let unchanged = try h.workOnce()
+        #expect(unchanged.status == 0 && h.files("deferred") == ["\(id).json"], "not due on the real clock")
+        let jumped = try Command.run(
+            "/usr/bin/faketime", ["-f", "+2h", RevqBinary.url.path, "worker", "--once"], in: h.root, environment: h.environment)
+        #expect(jumped.status == 0, "\(jumped.stderr)")
+        #expect(h.files("done").contains("\(id).json"))
+    }
+}
