@@ -8,30 +8,60 @@ import Testing
 /// spool, a clock that jumps.
 @Suite struct FaultInjectionTests {
     @Test func aStoreLockedPastTheBusyTimeoutRetriesTheJobUntilItGoesThrough() throws {
-        let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 6, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
+        let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 8, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
         defer { h.remove() }
-        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        _ = try h.store()  // the store exists before the other writer opens it
+        let worker = try h.startWorker()
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        // The worker opens the store before it makes the spool.
+        #expect(eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) })
         // Another writer takes the write lock for 2.5 s: longer than the 1 s busy timeout.
+        let locked = h.home.url.appendingPathComponent("locked").path
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = [
             "python3", "-c",
             "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
                 + "open(sys.argv[2],'w').close(); time.sleep(2.5); c.execute('COMMIT')",
-            h.storePath, h.home.url.appendingPathComponent("locked").path,
+            h.storePath, locked,
         ]
         try holder.run()
-        #expect(eventually { FileManager.default.fileExists(atPath: h.home.url.appendingPathComponent("locked").path) })
-        let worker = try h.workOnce()
+        #expect(eventually { FileManager.default.fileExists(atPath: locked) })
+        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+        #expect(eventually(20) { h.files("done").contains("\(id).json") })
         holder.waitUntilExit()
-        #expect(worker.status == 0)
-        #expect(worker.stderr.contains("database is locked"))
-        let job = try h.jobFile("done", id)
-        let history = job["history"] as? [[String: Any]] ?? []
+        let history = try h.jobFile("done", id)["history"] as? [[String: Any]] ?? []
         #expect(history.contains { ($0["reason"] as? String)?.contains("database is locked") == true })
         #expect(try h.store().runs(forJob: id).filter { $0.run.status == .completed }.count == 1)
         #expect(try h.store().runs(status: .running).isEmpty)
+    }
+
+    @Test func aCommandFacingALockedStoreSaysSo() throws {
+        let h = try WorkerHarness(config: "busy_timeout_s: 0")
+        defer { h.remove() }
+        _ = try h.store()
+        let locked = h.home.url.appendingPathComponent("locked").path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys,os; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
+                + "open(sys.argv[2],'w').close(); sys.stdin.read()",
+            h.storePath, locked,
+        ]
+        let release = Pipe()
+        holder.standardInput = release
+        try holder.run()
+        defer {
+            try? release.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        #expect(eventually { FileManager.default.fileExists(atPath: locked) })
+        let result = try h.revq(["run", "create", SampleKB.noteB, SampleKB.residue, "--runner", "agent", "--model", "m"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("revq: error: ") && result.stderr.contains("database is locked"))
     }
 
     static let canMount: Bool = {

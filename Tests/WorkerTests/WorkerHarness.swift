@@ -7,7 +7,8 @@ import TestSupport
 /// enqueue jobs and run the built `revq worker` against them as a real child process.
 ///
 /// The fakes read a `mode` file beside them, since a runner's environment is scrubbed:
-/// `ok`, `exit3`, `hang`, `garbage`, `huge`, `quota`, `slow` (touches `started`, then waits).
+/// `ok`, `exit3`, `hang`, `garbage`, `huge`, `quota`, `slow` (touches `started`, then waits),
+/// `random` (waits 0–200 ms, then answers like `ok`).
 struct WorkerHarness {
     let sample: SampleKB
     let home: TemporaryDirectory
@@ -122,6 +123,7 @@ struct WorkerHarness {
           huge) head -c 30000000 /dev/zero | tr '\0' 'x'; exit 0 ;;
           quota) echo "Error: You are out of extra usage for today." >&2; exit 1 ;;
           slow) touch "$dir/started"; sleep 60; exit 0 ;;
+          random) sleep "$(awk 'BEGIN { srand(); printf "0.%03d", int(rand() * 200) }')" ;;
         esac
         sid="0199aaaa-bbbb-4ccc-8ddd-$(date +%s%N | cut -c1-12)"
         logdir="$HOME/.codex/sessions/2026/05/02"

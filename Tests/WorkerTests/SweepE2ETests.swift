@@ -1,0 +1,155 @@
+import Foundation
+import Glibc
+import ReviewFormat
+import ReviewStore
+import TestSupport
+import Testing
+
+/// Sweeps end to end: `revq enqueue sweep`, then `revq worker` as a real process with the
+/// sweep-aware fake codex on PATH.
+@Suite struct SweepE2ETests {
+    @Test func sevenNotesInBatchesOfThreeShareTelemetryPerBatchAndEndWithTheCompletionCommands() throws {
+        let h = try WorkerHarness(
+            config: "sweep: {completion_commands: [\"echo reviewed-$REVQ_SWEEP_REVIEWED > completion.txt\", \"echo oops >&2; exit 4\"]}")
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let notes = try h.addNotes(7)
+        let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "3"])
+        let worker = try h.workOnce()
+        #expect(worker.status == 0, "\(worker.stderr)")
+        #expect(worker.stderr.contains("sweep \(id): reviewed 7 notes in 3 batches, 0 failed"))
+
+        let batches = try h.batchRuns(id)
+        #expect(batches.keys.sorted() == ["\(id)-b1", "\(id)-b2", "\(id)-b3"])
+        #expect(batches.values.map(\.count).sorted() == [1, 3, 3])
+        let runs = batches.values.flatMap { $0 }
+        #expect(runs.allSatisfy { $0.status == .completed && $0.modelId == "gpt-5-4-xhigh" })
+        #expect(Set(runs.map(\.notePath)) == Set(notes))
+        #expect(runs.allSatisfy { $0.gates.map(\.gateId) == [SampleKB.residue] && $0.gates.map(\.ordinal) == [0] })
+        for batch in batches.values {
+            #expect(Set(batch.map(\.telemetryJSON)).count == 1, "one telemetry payload per batch")
+            #expect(Set(batch.map(\.startedAt)).count == 1, "one shared started_at per batch")
+            #expect(batch.first?.telemetryJSON != nil)
+        }
+        #expect(Set(batches.values.map { $0.first?.telemetryJSON }).count == 3, "each batch has its own telemetry")
+        let store = try h.store()
+        #expect(try runs.map { try store.acceptances(run: $0.id).count } == Array(repeating: 1, count: 7))
+        #expect(try runs.allSatisfy { try store.gateReviews(run: $0.id).map(\.decision) == [.warn] })
+
+        #expect(h.files("waiting").isEmpty)
+        let result = try h.sidecar("done", "\(id).result.json")
+        #expect(result["reviewed"] as? Int == 7 && result["failed"] as? Int == 0 && result["notes"] as? Int == 7)
+        #expect(Set(result["run_ids"] as? [Int] ?? []) == Set(runs.map { Int($0.id) }))
+        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["done", "done", "done"])
+        let commands = result["completion_commands"] as? [[String: Any]] ?? []
+        #expect(commands.map { $0["exit"] as? Int } == [0, 4])
+        #expect(commands.last?["stderr_tail"] as? [String] == ["oops"])
+        #expect(try String(contentsOf: h.root.appendingPathComponent("completion.txt"), encoding: .utf8) == "reviewed-7\n")
+    }
+
+    @Test func aMissingNoteFailsOnlyItsRunAndADeadBatchLeavesTheOthersAndTheSweepDone() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let notes = try h.addNotes(7)
+        try h.setFile("omit", notes[1])
+        try h.setFile("fail-on", notes[6])
+        let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "3", "--max-attempts", "2"])
+        let worker = try h.workOnce()
+        #expect(worker.status == 0, "\(worker.stderr)")
+        #expect(worker.stderr.contains("sweep \(id): reviewed 5 notes in 3 batches, 2 failed"))
+
+        let batches = try h.batchRuns(id)
+        let first = try #require(batches["\(id)-b1"])
+        #expect(first.map(\.status) == [.completed, .failed, .completed])
+        #expect(first[1].failureReason == "missing note reviews in gate sweep output: \(notes[1])")
+        #expect(first[1].telemetryJSON == first[0].telemetryJSON, "the failed note keeps the batch's telemetry")
+        #expect(batches["\(id)-b2"]?.map(\.status) == [.completed, .completed, .completed])
+        let third = try #require(batches["\(id)-b3"])
+        #expect(third.count == 2, "each attempt of the dead batch has its own run")
+        #expect(third.allSatisfy { $0.status == .failed && $0.failureReason == "codex exited 3" })
+        #expect(h.files("failed") == ["\(id)-b3.error.json", "\(id)-b3.json"])
+        #expect(h.files("done").contains("\(id)-b1.json") && h.files("done").contains("\(id)-b2.json"))
+
+        let result = try h.sidecar("done", "\(id).result.json")
+        #expect(result["reviewed"] as? Int == 5 && result["failed"] as? Int == 2)
+        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["done", "done", "failed"])
+    }
+
+    @Test func aWorkerKilledDuringExpansionNeitherLosesNorDuplicatesABatch() throws {
+        let h = try WorkerHarness(config: "concurrency: 1")
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let notes = try h.addNotes(7)
+        let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "3"])
+        let worker = try h.startWorker(environment: ["REVQ_TEST_SWEEP_HALT_AFTER_BATCH": "2"])
+        #expect(eventually { h.files("new").contains("\(id)-b2.json") })
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        #expect(h.files("new") == ["\(id)-b1.json", "\(id)-b2.json"])
+        #expect(h.files("active") == ["\(id).json"])
+
+        let again = try h.workOnce()
+        #expect(again.status == 0, "\(again.stderr)")
+        let batches = try h.batchRuns(id)
+        #expect(batches.keys.sorted() == ["\(id)-b1", "\(id)-b2", "\(id)-b3"])
+        let completed = batches.values.flatMap { $0 }.filter { $0.status == .completed }
+        #expect(completed.map(\.notePath).sorted() == notes.sorted(), "exactly one completed run per note")
+        #expect(try h.jobFile("done", id)["attempts"] as? Int == 2, "the crash spent an attempt")
+    }
+
+    @Test func aWorkerKilledDuringABatchReviewsEachNoteExactlyOnce() throws {
+        let h = try WorkerHarness(config: "concurrency: 1")
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let notes = try h.addNotes(4)
+        try h.setMode("slow")
+        let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "2"])
+        let worker = try h.startWorker()
+        #expect(eventually { FileManager.default.fileExists(atPath: h.startedMarker.path) })
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+
+        try h.setMode("ok")
+        let again = try h.workOnce()
+        #expect(again.status == 0, "\(again.stderr)")
+        let batches = try h.batchRuns(id)
+        #expect(batches.keys.sorted() == ["\(id)-b1", "\(id)-b2"])
+        let runs = batches.values.flatMap { $0 }
+        #expect(runs.filter { $0.status == .completed }.map(\.notePath).sorted() == notes.sorted())
+        #expect(runs.filter { $0.status == .failed }.allSatisfy { $0.failureReason == "worker exited during run" })
+        #expect(runs.filter { $0.status == .failed }.count == 2, "the killed batch's two runs")
+        #expect(try h.sidecar("done", "\(id).result.json")["reviewed"] as? Int == 4)
+    }
+
+    @Test func aStaleSweepPicksOnlyStaleNotesAndASecondOneFindsNothing() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let review = try h.revq(["enqueue", "review", SampleKB.noteA, SampleKB.residue, "--runner", "codex", "--model", "gpt-5-4-xhigh"])
+        #expect(review.status == 0)
+        #expect(try h.workOnce().status == 0)
+
+        let first = try h.enqueueSweep(SampleKB.residue, ["--stale"], model: "gpt-5-4-xhigh")
+        #expect(try h.workOnce().status == 0)
+        let runs = try h.batchRuns(first).values.flatMap { $0 }
+        #expect(runs.map(\.notePath).sorted() == [SampleKB.noteB, SampleKB.noteC])
+        #expect(runs.allSatisfy { $0.status == .completed })
+
+        let second = try h.enqueueSweep(SampleKB.residue, ["--stale"], model: "gpt-5-4-xhigh")
+        let worker = try h.workOnce()
+        #expect(worker.stderr.contains("sweep \(second): reviewed 0 notes in 0 batches, 0 failed"))
+        #expect(try h.batchRuns(second).isEmpty)
+        let result = try h.sidecar("done", "\(second).result.json")
+        #expect(result["reviewed"] as? Int == 0 && (result["batches"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func aGateThatDoesNotApplyToANoteLeavesItOut() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let id = try h.enqueueSweep(SampleKB.grounding, ["--note", SampleKB.noteA, "--note", SampleKB.noteB])
+        #expect(try h.workOnce().status == 0)
+        #expect(try h.batchRuns(id).values.flatMap { $0 }.map(\.notePath) == [SampleKB.noteA])
+    }
+}
