@@ -59,7 +59,8 @@ public enum GateSweepParser {
         return result
     }
 
-    static func missingMessage(_ notes: [String]) -> String {
+    /// `missing note reviews in gate sweep output: <a>, <b>`.
+    public static func missingMessage(_ notes: [String]) -> String {
         "missing note reviews in gate sweep output: \(notes.joined(separator: ", "))"
     }
 }

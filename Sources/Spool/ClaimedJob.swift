@@ -32,12 +32,15 @@ public final class ClaimedJob: Sendable {
     public let job: Job
     public let claimedAt: Date
     public let spool: Spool
-    /// The locked file's descriptor, -1 once the job has left `active/`.
+    /// Where the locked file is: `active/`, or `waiting/` for a parked sweep taken by its end-of-sweep stage.
+    public let source: JobState
+    /// The locked file's descriptor, -1 once the job has left ``source``.
     private let descriptor: Mutex<Int32>
 
-    init(job: Job, spool: Spool, descriptor: Int32, claimedAt: Date) {
+    init(job: Job, spool: Spool, descriptor: Int32, claimedAt: Date, source: JobState = .active) {
         self.job = job
         self.spool = spool
+        self.source = source
         self.descriptor = Mutex(descriptor)
         self.claimedAt = Timestamp.wholeSeconds(claimedAt)
     }
@@ -111,12 +114,17 @@ public final class ClaimedJob: Sendable {
         return state
     }
 
+    /// Parks an expanded sweep in `waiting/` until its batches end, without spending an attempt.
+    public func park(_ report: AttemptReport, now: Date = Date()) throws {
+        try leave(to: .waiting, job: recording(report, outcome: .expanded, now: now), sidecar: nil)
+    }
+
     /// Removes the `active/` copy of a job whose id also exists in another state (a crash
     /// between the two steps of an ending), then releases the lock.
     func dropDuplicate() throws {
         try descriptor.withLock { fd in
             guard fd >= 0 else { throw SpoolError.alreadyReleased(id: job.id) }
-            try SystemCalls.unlinkIfPresent(spool.path(.active, job.id.fileName))
+            try SystemCalls.unlinkIfPresent(spool.path(source, job.id.fileName))
             close(fd)
             fd = -1
         }
@@ -139,7 +147,10 @@ public final class ClaimedJob: Sendable {
                 try spool.writeDurably(sidecar.bytes, as: job.id.rawValue + sidecar.suffix, in: state, replacing: true)
             }
             try spool.writeDurably(JobFile.encode(updated), as: job.id.fileName, in: state)
-            try SystemCalls.unlinkIfPresent(spool.path(.active, job.id.fileName))
+            try SystemCalls.unlinkIfPresent(spool.path(source, job.id.fileName))
+            if source == .waiting {
+                try SystemCalls.unlinkIfPresent(spool.path(.waiting, job.id.rawValue + Spool.completionSuffix))
+            }
             close(fd)
             fd = -1
         }

@@ -27,6 +27,9 @@ public struct Job: Sendable, Equatable {
         /// The stale (note, gate) pairs when the sweep is claimed; `currentOnly` keeps only pairs
         /// that already have an acceptance under the job's model partition (skips `missing-review`).
         case stale(currentOnly: Bool)
+        /// One batch of the sweep `sweep`, written by the worker when it expanded that sweep
+        /// (`<sweep id>-b<k>`): these notes in one runner call. Producers cannot submit it.
+        case batch(of: JobID, notes: [String])
     }
 
     public static let defaultPriority = 0
@@ -96,6 +99,8 @@ public struct AttemptRecord: Sendable, Equatable {
         case deferred
         /// Stopped from outside (worker shutdown); requeued without spending an attempt.
         case interrupted
+        /// A sweep wrote its batch jobs and went to `waiting/`; it spends no attempt.
+        case expanded
 
         public var spendsAttempt: Bool { self == .completed || self == .failed || self == .retrying }
     }

@@ -49,6 +49,8 @@ public enum JobFile {
                 switch selection {
                 case .notes(let notes): .object([("notes", .array(notes.map(JSONValue.string)))])
                 case .stale(let currentOnly): .object([("stale", .bool(true)), ("current_only", .bool(currentOnly))])
+                case .batch(let sweep, let notes):
+                    .object([("batch_of", .string(sweep.rawValue)), ("notes", .array(notes.map(JSONValue.string)))])
                 }
             members += [("gate", .string(gate)), ("select", select), ("batch_size", .integer(batchSize))]
         }
@@ -136,7 +138,7 @@ public enum JobFile {
             work = .review(note: try fields.string("note"), gates: try fields.strings("gates"))
         } else {
             work = .sweep(
-                gate: try fields.string("gate"), selection: try selection(fields.required("select")),
+                gate: try fields.string("gate"), selection: try selection(fields.required("select"), origin: origin),
                 batchSize: try fields.optionalInteger("batch_size") ?? Job.defaultBatchSize)
         }
         return Job(
@@ -150,13 +152,24 @@ public enum JobFile {
             history: try history(fields["history"]))
     }
 
-    private static func selection(_ value: JSONValue) throws(JobDefect) -> Job.SweepSelection {
+    private static func selection(_ value: JSONValue, origin: Origin) throws(JobDefect) -> Job.SweepSelection {
         guard case .object(let members) = value else {
             throw .wrongType("select", expected: "an object", found: value)
         }
         let fields = Fields(members: members, prefix: "select.")
-        if let unknown = members.first(where: { !["notes", "stale", "current_only"].contains($0.name) }) {
+        if let unknown = members.first(where: { !["notes", "stale", "current_only", "batch_of"].contains($0.name) }) {
             throw .unknownField("select." + unknown.name)
+        }
+        if fields["batch_of"] != nil {
+            guard case .spoolFile = origin else {
+                throw .invalid("select.batch_of", "is set by the worker when it expands a sweep, not by a producer")
+            }
+            guard fields["stale"] == nil, fields["current_only"] == nil else {
+                throw .invalid("select", "a batch holds \"batch_of\" and \"notes\" only")
+            }
+            let text = try fields.string("batch_of")
+            guard let sweep = JobID(text) else { throw .invalid("select.batch_of", "is not a job id: \(text)") }
+            return .batch(of: sweep, notes: try fields.strings("notes"))
         }
         switch (fields["notes"], fields["stale"]) {
         case (.some, nil):

@@ -27,9 +27,12 @@ extension Job {
             for gate in gates { try Self.checkPath(gate, field: "gates") }
         case .sweep(let gate, let selection, let batchSize):
             try Self.checkPath(gate, field: "gate")
-            if case .notes(let notes) = selection {
+            switch selection {
+            case .notes(let notes), .batch(_, let notes):
                 guard !notes.isEmpty else { throw .invalid("select.notes", "must not be empty") }
                 for note in notes { try Self.checkPath(note, field: "select.notes") }
+            case .stale:
+                break
             }
             guard batchSize >= 1 else { throw .invalid("batch_size", "must be at least 1") }
         }

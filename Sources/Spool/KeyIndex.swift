@@ -3,7 +3,7 @@ import RevqTime
 
 /// The idempotency-key index: `keys/<escaped key>` is a symbolic link whose target is the id
 /// of the job that took the key. A key is taken while that job is live (in `new/`, `active/`,
-/// `deferred/` or `hold/`, four `lstat`s); a link to a finished or missing job is stale and is
+/// `deferred/`, `hold/` or `waiting/`, five `lstat`s); a link to a finished or missing job is stale and is
 /// replaced. Look-up and replacement happen under an exclusive `flock` on `keys/.lock`, so two
 /// producers with one key cannot both enqueue; a job leaving for `done/` or `failed/` removes
 /// its link under the same lock. No job file is read.

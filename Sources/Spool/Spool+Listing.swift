@@ -12,6 +12,7 @@ public enum SpoolEntryRole: Sendable, Equatable {
 extension Spool {
     static let errorSuffix = ".error.json"
     static let resultSuffix = ".result.json"
+    static let completionSuffix = ".completion.json"
 
     /// The names of the jobs (and bad files) in `state`, sorted, read with `readdir` only:
     /// dot-files and sidecars are left out. A missing directory lists as empty.
@@ -59,7 +60,9 @@ extension Spool {
     static func role(of name: String, in state: JobState) -> SpoolEntryRole? {
         if name.hasPrefix(".") { return nil }
         switch state {
-        case .failed where name.hasSuffix(errorSuffix), .done where name.hasSuffix(resultSuffix): return .sidecar
+        case .failed where name.hasSuffix(errorSuffix), .done where name.hasSuffix(resultSuffix),
+            .waiting where name.hasSuffix(completionSuffix):
+            return .sidecar
         default: return .job
         }
     }

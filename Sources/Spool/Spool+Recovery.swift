@@ -17,7 +17,7 @@ extension Spool {
             }
             var keep = false
             defer { if !keep { close(fd) } }
-            let others: [JobState] = [.new, .deferred, .hold, .done, .failed]
+            let others: [JobState] = [.new, .deferred, .hold, .done, .failed, .waiting]
             if let id = JobID(fileName: name), try locate(id, in: others) != nil {
                 try SystemCalls.unlinkIfPresent(path(.active, name))
                 continue

@@ -17,6 +17,8 @@ struct JobEnding: Sendable {
     var state: JobState?
     /// The runner's quota is exhausted: claim nothing until then.
     var pausedUntil: Date?
+    /// Job files this job put into `new/` (a sweep's batches), to index at once.
+    var readied: [String] = []
 }
 
 /// Runs one claimed job to its end and records everything through the lifecycle functions:
@@ -34,8 +36,10 @@ struct JobExecutor: Sendable {
             switch job.work {
             case .review(let note, let gates):
                 return try await review(claimed, note: note, gates: gates)
-            case .sweep:
-                return try settle(claimed, .fail(reason: "sweep jobs are not supported by this worker yet"))
+            case .sweep(let gate, .batch(let sweep, let notes), _):
+                return try await SweepBatch(executor: self).run(claimed, sweep: sweep, gateId: gate, notes: notes)
+            case .sweep(let gate, let selection, let batchSize):
+                return try await SweepExpansion(executor: self).run(claimed, gateId: gate, selection: selection, batchSize: batchSize)
             }
         } catch {
             // The store or the spool failed under the job (database locked past the busy
@@ -84,59 +88,27 @@ struct JobExecutor: Sendable {
     func runAndRecord(_ claimed: ClaimedJob, review: ResolvedReview, profile: RunnerProfile, runId: Int64) async throws -> JobEnding {
         let job = claimed.job
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
-        let invocation = RunnerInvocation(
-            profileName: job.runner, profile: profile, prompt: review.prompt(runId: runId), kbRoot: context.kb.root.path,
-            artifactsDirectory: artifacts.directory.path, outputCapBytes: context.config.outputCapBytes,
-            timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue])
-        let outcome = await Runner.run(invocation)
+        let prompt = review.prompt(runId: runId)
+        let outcome = await Runner.run(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path))
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
-        try context.store.attachExecutionData(
-            run: runId,
-            ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog))
-        if let note = outcome.telemetryNote {
-            context.log("telemetry not captured", job.id, level: .notice, ["run": "\(runId)", "reason": "\(note)"])
-        }
-        if outcome.termination == .stopped {
-            try context.store.failRun(run: runId, reason: "worker stopped during run")
-            return try settle(claimed, .postpone(report("worker stopped during run"), until: nil, why: .interrupted))
-        }
-
+        try attach(outcome, to: [runId], job: job)
         let parsed = Result { () throws(ReviewFormatError) in
             try BundleParser.parse(outcome.bundleText, expectedGates: review.gates.map(\.id))
         }
-        if !outcome.termination.isSuccess || (try? parsed.get()) == nil,
-            let pattern = outcome.quotaMatch(patterns: context.config.quota.patterns)
-        {
-            let until = Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds))
-            let reason = "runner quota exhausted: \(pattern)"
-            try context.store.failRun(run: runId, reason: reason)
-            var ending = try settle(claimed, .postpone(report(reason), until: until, why: .deferred))
-            ending.pausedUntil = until
-            return ending
+        if let verdict = verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
+            return try settle(claimed, failing: [runId], verdict, stderrTail: outcome.stderrTail)
         }
-        if let reason = outcome.termination.failureReason(profileName: job.runner) {
-            try context.store.failRun(run: runId, reason: reason)
-            return try settle(claimed, .retry(report(reason)))
-        }
-
         let blocks: [GateBlock]
         do {
             blocks = try parsed.get()
         } catch {
             try? artifacts.writeBundle(outcome.bundleText)
-            try context.store.failRun(run: runId, reason: error.message)
-            return try settle(claimed, .retry(report(error.message)))
+            return try settle(claimed, failing: [runId], .failed(reason: error.message), stderrTail: outcome.stderrTail)
         }
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: review.note.path, blocks: blocks)
         try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
         try artifacts.writeBundle(bundle)
-        let requested = ModelPartition.requested(job.model)
-        let actual = outcome.telemetryJSON.flatMap(ModelPartition.actual(telemetryJSON:))
-        if let actual, actual != requested {
-            context.logger.warning(
-                "warning: requested model partition \(requested) does not match runner telemetry \(actual); recording the actual partition",
-                metadata: ["job": "\(job.id.rawValue)", "run": "\(runId)"])
-        }
+        let actual = actualPartition(outcome, job: job, runIDs: [runId])
         let run: RunRecord
         do {
             run = try context.store.recordAndFinalizeRun(

@@ -30,17 +30,14 @@ struct Recovery {
             }
             try settle(claimed)
         }
+        await SweepFinisher(context: context).finishAllEnded()
     }
 
     func settle(_ claimed: ClaimedJob) throws {
         let runs = try context.store.runs(forJob: claimed.id.rawValue).filter { $0.attempt == claimed.attemptNumber }.map(\.run)
         let runIDs = runs.map(\.id)
         if !runs.isEmpty, runs.allSatisfy({ $0.status == .completed }) {
-            let run = runs[0]
-            let reviews = try context.store.gateReviews(run: run.id)
-            try claimed.finish(
-                AttemptReport(runIDs: runIDs),
-                result: JobExecutor.result(run, decisions: reviews.map { ($0.gateId, $0.decision) }))
+            try claimed.finish(AttemptReport(runIDs: runIDs), result: try harvestedResult(claimed.job, runs: runs))
             context.log("job harvested", claimed.id, ["runs": "\(runIDs.map(String.init).joined(separator: ","))"])
             return
         }
@@ -51,5 +48,15 @@ struct Recovery {
         context.log(
             state == .failed ? "job failed" : "job requeued", claimed.id, level: .warning,
             ["reason": "\(Self.reason)", "state": "\(state.rawValue)"])
+    }
+
+    /// The result of a job whose runs all completed before its worker died: a review's run and
+    /// decisions, or a sweep batch's per-note result.
+    func harvestedResult(_ job: Job, runs: [RunRecord]) throws -> JSONValue {
+        if case .sweep(_, .batch(_, let notes), _) = job.work {
+            return SweepBatch.result(notes: notes, runs: try context.store.runs(forJob: job.id.rawValue).map(\.run))
+        }
+        let reviews = try context.store.gateReviews(run: runs[0].id)
+        return JobExecutor.result(runs[0], decisions: reviews.map { ($0.gateId, $0.decision) })
     }
 }

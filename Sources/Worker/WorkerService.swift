@@ -112,6 +112,10 @@ public final class WorkerService: Service {
                         } catch {
                             context.logger.error("spool rescan failed", metadata: ["error": "\(error)"])
                         }
+                        // A batch an operator cancelled or moved ends no claim: look at parked sweeps too.
+                        if case .watch(.tick) = event {
+                            group.addTask { [context] in await SweepFinisher(context: context).finishAllEnded() }
+                        }
                     case .finished(let ending):
                         running -= 1
                         switch ending.state {
@@ -119,6 +123,7 @@ public final class WorkerService: Service {
                         case .deferred?: deferred.insert(ending.name, from: spool)
                         default: break
                         }
+                        for name in ending.readied { ready.insert(name, from: spool) }
                         if let until = ending.pausedUntil {
                             pausedUntil = max(pausedUntil ?? until, until)
                             context.logger.warning(

@@ -14,7 +14,7 @@ struct SpoolCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List jobs (default: all but done).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this state (repeatable): new, active, deferred, hold, done, failed.") var state: [String] = []
+        @Option(help: "Only this state (repeatable): new, active, deferred, hold, done, failed, waiting.") var state: [String] = []
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
@@ -177,7 +177,7 @@ struct SpoolCommand: ParsableCommand {
 extension JobState {
     static func parse(_ text: String) throws -> JobState {
         guard let state = JobState(rawValue: text) else {
-            throw CLIFailure.input("not a spool state: \(text) (new, active, deferred, hold, done, failed)")
+            throw CLIFailure.input("not a spool state: \(text) (\(JobState.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return state
     }
@@ -201,6 +201,7 @@ extension Job {
         case .review(let note, let gates): "\(note) [\(gates.joined(separator: " "))]"
         case .sweep(let gate, .notes(let notes), _): "\(gate) × \(notes.count) note(s)"
         case .sweep(let gate, .stale(let currentOnly), _): "\(gate) × stale\(currentOnly ? " (current)" : "")"
+        case .sweep(let gate, .batch(let sweep, let notes), _): "\(gate) × \(notes.count) note(s), batch of \(sweep)"
         }
     }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import KnowledgeBase
+import Logging
+import ReviewFlow
+import ReviewFormat
+import ReviewStore
+import RevqConfig
+import Runner
+import Spool
+
+/// Runs one batch job of a sweep (SPEC §5.2): one run per note (one shared `started_at`, the
+/// sweep's gate at ordinal 0, linked to the batch job and attempt), ONE runner call with the
+/// sweep prompt, the call's telemetry attached to every run, then each note recorded through
+/// `recordAndFinalizeRun` under the actual partition.
+///
+/// - A batch-level failure (runner exit, timeout, a structural defect of the whole output) fails
+///   every run of the call with that reason and retries the batch; each attempt makes new runs.
+/// - A note whose block is missing from an otherwise well-formed output, or whose own gate block
+///   is defective, or whose recording fails, has its run failed with that reason; the batch
+///   still finishes (no retry), and the note counts as failed in the sweep.
+/// - A note that cannot be put in the prompt (gone, unreadable, a reserved sentinel line, the
+///   gate no longer applies) gets no run at all: it is listed in the batch result as not
+///   reviewed, with the reason, and counts as failed.
+/// - A note that already has a completed run from an earlier attempt of this batch (a worker
+///   that died while recording) is not reviewed again.
+///
+/// When the batch ends for good (done or failed), the sweep's end-of-sweep stage is tried.
+struct SweepBatch {
+    let executor: JobExecutor
+    var context: WorkerContext { executor.context }
+
+    func run(_ claimed: ClaimedJob, sweep: JobID, gateId: String, notes: [String]) async throws -> JobEnding {
+        let ending = try await execute(claimed, gateId: gateId, notes: notes)
+        if ending.state == .done || ending.state == .failed { try await SweepFinisher(context: context).finishIfEnded(sweep) }
+        return ending
+    }
+
+    private func execute(_ claimed: ClaimedJob, gateId: String, notes: [String]) async throws -> JobEnding {
+        let job = claimed.job
+        let reviewed = Set(try context.store.runs(forJob: job.id.rawValue).filter { $0.run.status == .completed }.map(\.run.notePath))
+        let pending = notes.filter { !reviewed.contains($0) }
+        guard !pending.isEmpty else { return try finish(claimed, notes: notes, skipped: [:], runIDs: []) }
+        guard let profile = context.config.runners[job.runner] else {
+            return try executor.settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
+        }
+        let gate: Gate
+        let gateSha: String
+        do {
+            gate = try context.kb.gate(gateId)
+            gateSha = try context.kb.gateShas([gate])[gate.id] ?? ""
+        } catch {
+            return try executor.settle(claimed, .fail(reason: "\(error)"))
+        }
+        let prepared = prepare(pending, gate: gate)
+        guard !prepared.notes.isEmpty else { return try finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
+        let provenance = try context.kb.noteProvenance(prepared.notes.map(\.path))
+        let requests = prepared.notes.map { note in
+            NewRun(
+                notePath: note.path, modelId: ModelPartition.requested(job.model), runner: job.runner,
+                noteSha: provenance[note.path]?.sha ?? "", noteCommit: provenance[note.path]?.commit, gates: [(gate.id, gateSha)])
+        }
+        let runIDs = try context.store.createRuns(requests, job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
+        context.log("batch started", job.id, ["runs": "\(JobExecutor.list(runIDs))", "runner": "\(job.runner)", "gate": "\(gate.id)"])
+        do {
+            return try await runAndRecord(
+                claimed, gate: gate, notes: prepared.notes, runIDs: runIDs, profile: profile, allNotes: notes, skipped: prepared.skipped)
+        } catch {
+            for id in runIDs { try? context.store.failRun(run: id, reason: "worker error: \(error)") }
+            throw error
+        }
+    }
+
+    /// The notes that can go into the prompt, and why the others cannot.
+    private func prepare(_ paths: [String], gate: Gate) -> (notes: [Note], skipped: [String: String]) {
+        var notes: [Note] = []
+        var skipped: [String: String] = [:]
+        for path in paths {
+            do {
+                let note = try context.kb.note(path)
+                guard gate.applies(to: note) else {
+                    skipped[path] = "gate \(gate.id) does not apply to note: \(path)"
+                    continue
+                }
+                _ = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: [(note.path, note.text)])
+                notes.append(note)
+            } catch {
+                skipped[path] = "\(error)"
+            }
+        }
+        return (notes, skipped)
+    }
+
+    private func runAndRecord(
+        _ claimed: ClaimedJob, gate: Gate, notes: [Note], runIDs: [Int64], profile: RunnerProfile, allNotes: [String],
+        skipped: [String: String]
+    ) async throws -> JobEnding {
+        let job = claimed.job
+        let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
+        let directory = Self.directory(kb: context.kb, batch: job.id, attempt: claimed.attemptNumber)
+        let outcome = await Runner.run(executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory.path))
+        try executor.attach(outcome, to: runIDs, job: job)
+        let paths = notes.map(\.path)
+        let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }
+        if let verdict = executor.verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
+            return try executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
+        }
+        let output: GateSweepOutput
+        switch parsed {
+        case .success(let parsedOutput):
+            output = parsedOutput
+        case .failure(let error):
+            try? Data(outcome.bundleText.utf8).write(to: directory.appendingPathComponent("bundle-output.md"))
+            return try executor.settle(claimed, failing: runIDs, .failed(reason: error.message), stderrTail: outcome.stderrTail)
+        }
+        let actual = executor.actualPartition(outcome, job: job, runIDs: runIDs)
+        for (path, runId) in zip(paths, runIDs) {
+            try record(output, note: path, run: runId, actualModelId: actual)
+        }
+        return try finish(claimed, notes: allNotes, skipped: skipped, runIDs: runIDs)
+    }
+
+    /// Records one note of a well-formed output: its review through `recordAndFinalizeRun`, or
+    /// its run failed with the reason its block is missing or defective.
+    private func record(_ output: GateSweepOutput, note: String, run runId: Int64, actualModelId: String?) throws {
+        guard let block = output.reviews[note] else {
+            let reason = output.defectiveNotes[note] ?? GateSweepParser.missingMessage([note])
+            try context.store.failRun(run: runId, reason: reason)
+            return
+        }
+        let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
+        let bundle = BundleParser.canonicalBundle(runId: runId, notePath: note, blocks: [block])
+        try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
+        try artifacts.writeBundle(bundle)
+        do {
+            try context.store.recordAndFinalizeRun(run: runId, reviews: [GateReviewInput(block: block)], actualModelId: actualModelId)
+        } catch let error as ReviewStoreError where !error.isRefusal {
+            return  // the store failed the run with the reason
+        }
+        try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
+    }
+
+    private func finish(_ claimed: ClaimedJob, notes: [String], skipped: [String: String], runIDs: [Int64]) throws -> JobEnding {
+        let runs = try context.store.runs(forJob: claimed.id.rawValue).map(\.run)
+        return try executor.settle(
+            claimed, .finish(AttemptReport(runIDs: runIDs), result: Self.result(notes: notes, runs: runs, skipped: skipped)))
+    }
+
+    /// `<batch id>.result.json`: per note its last run (id, status, decision or failure reason),
+    /// or why it got none; `reviewed` and `failed` counts.
+    static func result(notes: [String], runs: [RunRecord], skipped: [String: String] = [:]) -> JSONValue {
+        let last = Dictionary(runs.map { ($0.notePath, $0) }) { $0.id > $1.id ? $0 : $1 }
+        let entries: [JSONValue] = notes.map { note in
+            guard let run = last[note] else {
+                return .object([("note", .string(note)), ("run_id", .null), ("status", .string("not reviewed")), ("reason", .string(skipped[note] ?? ""))])
+            }
+            return .object([
+                ("note", .string(note)), ("run_id", .integer(Int(run.id))), ("status", .string(run.status.rawValue)),
+                ("model_id", .string(run.modelId)), ("reason", run.failureReason.map(JSONValue.string) ?? .null),
+            ])
+        }
+        let reviewed = notes.filter { last[$0]?.status == .completed }.count
+        return .object([
+            ("notes", .array(entries)), ("reviewed", .integer(reviewed)), ("failed", .integer(notes.count - reviewed)),
+        ])
+    }
+
+    /// Where a batch attempt's runner files go: `kb/reports/bundle-reviews/sweep-<batch id>-attempt-<n>/`
+    /// (each note's canonical bundle and gate file go to its own `review-run-<id>/`).
+    static func directory(kb: KnowledgeBase, batch: JobID, attempt: Int) -> URL {
+        kb.root.appendingPathComponent("kb/reports/bundle-reviews/sweep-\(batch.rawValue)-attempt-\(attempt)", isDirectory: true)
+    }
+}
