@@ -98,6 +98,10 @@ let package = Package(
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "Runner", "RevqConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings

@@ -21,7 +21,7 @@ public enum ClaudeStream {
     /// `num_turns`, `total_cost_usd` of the final result event, or null).
     public static func parse(_ output: String) -> ClaudeTranscript {
         var reader = Reader()
-        for line in output.split(whereSeparator: \.isNewline) where !line.trimmed.isEmpty {
+        for line in output.jsonLines where !line.trimmed.isEmpty {
             guard let event = JSONValue(parsing: line), event.isObject else {
                 reader.skippedLines += 1
                 continue
@@ -108,7 +108,9 @@ public enum ClaudeStream {
                 var fields: [String: JSONValue] = ["request_id": .string(id), "model": request.model.json]
                 for (field, count) in request.usage {
                     fields[field] = .int(count)
-                    totals[field, default: 0] += count
+                    // Saturating: absurd counts in the stream must not trap the worker.
+                    let (sum, overflow) = totals[field, default: 0].addingReportingOverflow(count)
+                    totals[field] = overflow ? (count < 0 ? .min : .max) : sum
                 }
                 return .object(fields)
             }

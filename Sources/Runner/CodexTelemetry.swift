@@ -24,7 +24,7 @@ public enum CodexTelemetry {
     public static func telemetry(sessionLog: String, sessionPath: String, sessionId: String?) -> String? {
         var summary = Summary(sessionId: sessionId)
         var sawEvent = false
-        for line in sessionLog.split(whereSeparator: \.isNewline) {
+        for line in sessionLog.jsonLines {
             guard let event = JSONValue(parsing: line), let type = event["type"]?.string, let payload = event["payload"] else { continue }
             sawEvent = true
             summary.add(type: type, payload: payload)
@@ -37,7 +37,7 @@ public enum CodexTelemetry {
     /// codex printed no session id. Codex may put its own context messages first, so every user
     /// message counts, not only the first.
     public static func sessionLog(_ sessionLog: String, hasPrompt prompt: String) -> Bool {
-        for line in sessionLog.split(whereSeparator: \.isNewline) where line.contains("user") {
+        for line in sessionLog.jsonLines where line.contains("user") {
             guard let event = JSONValue(parsing: line), let payload = event["payload"] else { continue }
             if userMessage(type: event["type"]?.string, payload: payload) == prompt { return true }
         }

@@ -6,4 +6,10 @@ extension StringProtocol {
         }
         return self[first...last]
     }
+
+    /// The lines of a JSON Lines text, split at LF or CRLF only: U+0085, U+2028 and U+2029 may
+    /// stand unescaped inside a JSON string, so splitting at every newline character would cut an event.
+    var jsonLines: [SubSequence] {
+        split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import ReviewFormat
+import Testing
+
+/// The decision parser and the model partition names.
+@Suite struct DecisionFuzzTests {
+    /// Canonicalising is idempotent, always ends in exactly one `## Result:` footer, and a text
+    /// canonicalised with any decision reads back as that decision.
+    @Test func decision() {
+        fuzz("decision", generate: reviewText, save: { Array($0.utf8) }) { text in
+            let canonical = DecisionParser.canonicalize(text)
+            try require(DecisionParser.decision(of: text) == canonical.decision, "decision(of:) and canonicalize disagree")
+            try require(canonical.text.hasSuffix("## Result: \(canonical.decision.label)\n"), "no footer: \(canonical.text)")
+            let again = DecisionParser.canonicalize(canonical.text)
+            try require(again.decision == canonical.decision && again.text == canonical.text, "canonicalize is not idempotent")
+            for decision in Decision.allCases {
+                let stored = DecisionParser.canonicalText(text, decision: decision)
+                try require(DecisionParser.decision(of: stored) == decision, "\(decision) reads back as another decision")
+                try require(stored.hasSuffix("## Result: \(decision.label)\n"), "no \(decision) footer")
+                let relabelled = DecisionParser.canonicalText(stored, decision: .pass)
+                try require(relabelled == DecisionParser.canonicalText(text, decision: .pass), "footers accumulate")
+            }
+        }
+    }
+
+    /// A partition name is `[a-z0-9_-]` with no `-` at either end, nil only when the model has no
+    /// ASCII letter, digit or `_`, ends in a known effort when one is given, and is its own partition.
+    @Test func modelPartition() {
+        fuzz("model-partition", generate: modelAndEffort, save: { Array("\($0.model)\n\($0.effort ?? "")".utf8) }) { input in
+            let name = ModelPartition.actual(model: input.model, effort: input.effort)
+            let hasWordCharacter = input.model.unicodeScalars.contains {
+                $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0))
+            }
+            try require((name != nil) == hasWordCharacter, "nil-ness wrong for \(input.model.debugDescription)")
+            guard let name else { return }
+            try require(isPartitionName(name), "not a partition name: \(name.debugDescription)")
+            let effort = input.effort.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+            if let effort, ["low", "medium", "high", "xhigh"].contains(effort) {
+                try require(name.hasSuffix("-" + effort), "\(name) lacks the effort \(effort)")
+            } else {
+                try require(ModelPartition.actual(model: name, effort: nil) == name, "\(name) is not its own partition")
+            }
+        }
+    }
+
+    /// Telemetry JSON, valid or damaged: never a crash; the partition follows the telemetry's
+    /// `model`/`models`/`reasoning_effort` as documented.
+    @Test func telemetryPartition() {
+        fuzz("telemetry-partition", generate: telemetry, save: { Array($0.json.utf8) }) { input in
+            let name = ModelPartition.actual(telemetryJSON: input.json)
+            if let name { try require(isPartitionName(name), "not a partition name: \(name.debugDescription)") }
+            guard let fields = input.fields else { return }
+            let models = fields["models"] as? [String]
+            let expected: String? =
+                if let models, Set(models).count > 1 {
+                    nil
+                } else if let model = fields["model"] as? String ?? models?.first {
+                    ModelPartition.actual(model: model, effort: fields["reasoning_effort"] as? String)
+                } else {
+                    nil
+                }
+            try require(name == expected, "\(name ?? "nil") instead of \(expected ?? "nil")")
+        }
+    }
+
+    // MARK: - Generators
+
+    func reviewText(_ rng: inout SeededRandom) -> String {
+        let text = rng.text(fragments: Corpus.decisionLines.flatMap { [$0, "\n" + $0 + "\n"] }, pieces: 60)
+        return rng.oneIn(4) ? Mutations.mutate(text, injecting: Corpus.decisionLines, using: &rng) : text
+    }
+
+    struct ModelInput {
+        var model: String
+        var effort: String?
+    }
+
+    func modelAndEffort(_ rng: inout SeededRandom) -> ModelInput {
+        let parts = ["gpt-5.4", "claude-sonnet-4-6", "-", "--", ".", "/", " ", "_", "O3", "ü", "\u{1F600}", "İ", "K"]
+        let model = (0..<rng.int(0...6)).map { _ in rng.oneIn(3) ? rng.text(pieces: 3) : rng.pick(parts) }.joined()
+        let effort = rng.oneIn(4) ? nil : rng.pick(["low", "MEDIUM", " high\n", "xhigh", "minimal", "", rng.word()])
+        return ModelInput(model: model, effort: effort)
+    }
+
+    struct TelemetryInput {
+        var json: String
+        /// The object the JSON was written from; nil for damaged JSON.
+        var fields: [String: Any]?
+    }
+
+    func telemetry(_ rng: inout SeededRandom) -> TelemetryInput {
+        var fields: [String: Any] = [:]
+        let values: [Any] = ["gpt-5.4", "o3", "", " ", "-", 42, NSNull(), ["x"], "claude-opus-4"]
+        if !rng.oneIn(4) { fields["model"] = rng.pick(values) }
+        if rng.oneIn(2) { fields["models"] = (0..<rng.int(0...3)).map { _ in rng.pick(["a", "gpt-5.4", "o3"]) } }
+        if rng.oneIn(2) { fields["reasoning_effort"] = rng.pick(["high", "low", "none", 3] as [Any]) }
+        let data = (try? JSONSerialization.data(withJSONObject: fields)) ?? Data()
+        let json = String(decoding: data, as: UTF8.self)
+        guard rng.oneIn(3) else { return TelemetryInput(json: json, fields: hasOnlyDecodableTypes(fields) ? fields : nil) }
+        return TelemetryInput(json: Mutations.mutate(json, injecting: [], using: &rng), fields: nil)
+    }
+
+    /// Whether the fields have the types the telemetry reader expects, so that it reads them all.
+    func hasOnlyDecodableTypes(_ fields: [String: Any]) -> Bool {
+        let model = fields["model"].map { $0 is String || $0 is NSNull } ?? true
+        let effort = fields["reasoning_effort"].map { $0 is String } ?? true
+        return model && effort
+    }
+
+    func isPartitionName(_ name: String) -> Bool {
+        !name.isEmpty && name.first != "-" && name.last != "-"
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+    }
+}
