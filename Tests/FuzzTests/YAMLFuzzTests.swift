@@ -25,7 +25,9 @@ import Testing
                 throw Violation("not a KnowledgeBaseError: \(error)")
             }
             let lines = text.textLinesForTest()
-            let isMark = { (line: Substring, marks: Set<String>) in marks.contains(String(line.filter { !" \t\r".contains($0) })) }
+            let isMark = { (line: Substring, marks: Set<String>) in
+                marks.contains(String(line.drop { " \t\r".contains($0) }.reversed().drop { " \t\r".contains($0) }.reversed()))
+            }
             guard let first = lines.first, isMark(first, ["---"]) else {
                 try require(parsed.body == text && parsed.fields.isEmpty && parsed.lists.isEmpty, "text without frontmatter altered")
                 return
