@@ -34,13 +34,12 @@ public struct Settings: Sendable {
         let config = try configPath.map(ConfigParser.load(path:)) ?? Config()
         let configDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? cwd
 
-        let kbRoot =
-            given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
+        let kbRoot = (given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
             ?? config.kbRoot.map { Self.absolute($0, against: configDirectory) }
-            ?? cwd
+            ?? cwd).standardizedFileURL
         self.config = config
         self.configPath = configPath
-        self.kbRoot = kbRoot.standardizedFileURL
+        self.kbRoot = kbRoot
         self.notesRoot = config.notesRoot
         self.gatesRoot = config.gatesRoot
         self.storePath =

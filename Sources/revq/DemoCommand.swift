@@ -1,126 +1,128 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
+import RevqConfig
+import Spool
 
-/// `revq demo`: a self-contained run on a generated sample KB.
+/// `revq demo`: the whole path on a generated sample KB. It writes a config whose runner
+/// profile `sample` is this executable's `sample-runner`, starts `revq worker` as a child
+/// process, enqueues two review jobs and a sweep with `revq enqueue`, prints each job's state
+/// changes, stops the worker with SIGTERM, and ends with the runs, the stale report and the
+/// paths of everything it made.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Build a sample git knowledge base in a temporary directory and review it end to end.")
+        abstract: "Review a sample git knowledge base end to end with a worker and the built-in sample runner.")
 
     @Option(help: "Where to build the sample KB (default: a new temporary directory).") var directory: String?
+    @Option(help: "Seconds to wait for the jobs before giving up.") var timeout = 45
+
+    static let model = "sample-model"
 
     func run() throws {
         let root = try directory.map { URL(fileURLWithPath: $0) } ?? DemoKB.temporaryRoot()
-        print("sample knowledge base: \(root.path)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try DemoKB.create(at: root)
-        let kb = KnowledgeBase(root: root)
-        let storePath = root.appendingPathComponent("kb/reports/review-store.sqlite")
-        let store = try ReviewStore(path: storePath.path)
-        let model = "demo-model"
+        let revq = try DemoProcesses(root: root)
+        try revq.writeConfig()
+        let settings = try revq.settings
+        print("sample knowledge base: \(root.path) (a git repository with \(DemoKB.files.count) files)")
+        print("config: \(revq.configPath)")
+        print("runner profile sample: \(revq.executable) sample-runner (canned verdicts; a demo, never a reviewer)\n")
 
-        for note in try kb.notePaths() {
-            let review = try ResolvedReview(kb: kb, notePath: note, gateArguments: ["prose", "semantic"])
-            let id = try store.createRun(review.newRun(model: model, runner: "demo-agent"))
-            print("run \(id): \(note) against \(review.gates.map(\.id).joined(separator: ", "))")
-            for gate in review.gates {
-                let decision = try SplitReview.writeGate(
-                    store: store, run: id, gateId: gate.id, text: DemoKB.sampleReview(note: note, gate: gate.id))
-                print("  \(gate.id): \(decision.label)")
-            }
-            let run = try SplitReview.finalize(store: store, kb: kb, run: id, actualModelId: nil)
-            print("  completed \(run.id) \(run.gates.count)")
+        let worker = try revq.startWorker()
+        var progress = DemoProgress(spool: Spool(root: settings.spoolPath.path), labels: [:])
+        for (label, arguments) in Self.jobs {
+            print("$ revq " + arguments.joined(separator: " "))
+            let id = try revq.enqueue(arguments)
+            print("  \(id)")
+            progress.labels[id] = label
+            try progress.poll()
         }
+        print("\nworker pid \(worker.processIdentifier), log \(revq.workerLog.path); job states:")
 
-        try DemoKB.editNote(at: root)
-        print("\nedited kb/notes/tides.md and committed it; the stale report now shows what needs review:\n")
-        let stale = try StaleSelection.select(
-            kb: kb, store: store, modelId: model, gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: false)
-        Output.table(["NOTE", "GATE", "REASON"], stale.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] })
-        print("\nreview runs:\n")
+        let deadline = Date().addingTimeInterval(Double(timeout))
+        while try !progress.settled(), Date() < deadline, worker.isRunning {
+            usleep(50_000)
+            try progress.poll()
+        }
+        let settled = try progress.settled()
+        let status = revq.stop(worker)
+        print("  spool: \(try progress.summary())")
+        print("worker stopped with SIGTERM (exit status \(status))\n")
+
+        try report(revq, settings)
+        guard settled else {
+            throw CLIFailure.runtime("the demo's jobs did not finish within \(timeout) s; see \(revq.workerLog.path)")
+        }
+        guard status == 0 else { throw CLIFailure.runtime("the worker exited with status \(status); see \(revq.workerLog.path)") }
+    }
+
+    /// The jobs the demo enqueues: two reviews and a sweep of one gate over three notes in two batches.
+    static let jobs: [(label: String, arguments: [String])] = [
+        (
+            "review kb/notes/tides.md",
+            ["enqueue", "review", "kb/notes/tides.md", "prose", "semantic", "--runner", "sample", "--model", model]
+        ),
+        ("review kb/notes/waves.md", ["enqueue", "review", "kb/notes/waves.md", "prose", "--runner", "sample", "--model", model]),
+        (
+            "sweep prose/clarity",
+            [
+                "enqueue", "sweep", "prose/clarity", "--note", "kb/notes/orbits.md", "--note", "kb/notes/salt.md", "--note",
+                "kb/notes/currents.md", "--batch-size", "2", "--runner", "sample", "--model", model,
+            ]
+        ),
+    ]
+
+    /// The jobs and their runs, the stale report after a reviewed note changes, and the files.
+    func report(_ revq: DemoProcesses, _ settings: Settings) throws {
+        let store = try ReviewStore(path: settings.storePath.path)
+        let spool = Spool(root: settings.spoolPath.path)
+        print("jobs:\n")
+        var rows: [[String]] = []
+        for state in JobState.allCases {
+            for record in try spool.records(in: state) {
+                let runs = record.job?.runIDs.map(String.init).joined(separator: ",") ?? ""
+                rows.append([JobID(fileName: record.name)?.rawValue ?? record.name, state.rawValue, runs, record.failure?.reason ?? ""])
+            }
+        }
+        Output.table(["JOB", "STATE", "RUNS", "REASON"], rows.sorted { $0[0] < $1[0] }, maxWidth: 70)
+
+        print("\nreview runs (revq runs ls):\n")
+        let runs = try store.runs().sorted { $0.id < $1.id }
         Output.table(
-            ["ID", "STATUS", "NOTE", "MODEL", "GATES"],
-            try store.runs().reversed().map { [String($0.id), $0.status.rawValue, $0.notePath, $0.modelId, String($0.gates.count)] })
+            ["ID", "STATUS", "NOTE", "MODEL", "DECISIONS"],
+            try runs.map { run in
+                let decisions = try store.gateReviews(run: run.id).map { "\($0.gateId) \($0.decision.rawValue)" }
+                return [String(run.id), run.status.rawValue, run.notePath, run.modelId, decisions.joined(separator: ", ")]
+            }, maxWidth: 90)
+
+        let kb = KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
+        let edited = try DemoKB.editNote(at: settings.kbRoot)
+        print("\nedited and committed \(edited); the stale report (revq stale --model \(Self.model) prose semantic):\n")
+        let stale = try StaleSelection.select(
+            kb: kb, store: store, modelId: Self.model, gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: false)
+        Output.table(["NOTE", "GATE", "REASON"], stale.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] })
+
+        let option = "--config \(revq.configPath)"
         print(
             """
 
             files:
-              review store: \(storePath.path)
-              artifacts:    \(root.appendingPathComponent("kb/reports/bundle-reviews").path)
-            try: revq runs show 1 --kb-root \(root.path)
+              knowledge base: \(settings.kbRoot.path)
+              config:         \(revq.configPath)
+              review store:   \(settings.storePath.path)
+              spool:          \(settings.spoolPath.path)
+              artifacts:      \(settings.kbRoot.appendingPathComponent("kb/reports/bundle-reviews").path)
+              worker log:     \(revq.workerLog.path)
+            next:
+              revq runs show \(runs.first.map { String($0.id) } ?? "1") \(option)
+              revq status \(option)
+              revq spool ls --state done \(option)
             """)
-    }
-}
-
-/// The sample knowledge base of the demo: four notes, gates in two lenses (one requiring
-/// a trait), committed to a fresh git repository.
-enum DemoKB {
-    static func temporaryRoot() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("revq-demo-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static let files: [(String, String)] = [
-        ("kb/notes/tides.md", "---\ntitle: Tides\ntraits: [sourced]\n---\nTides follow the moon; see [orbits](orbits.md).\n"),
-        ("kb/notes/orbits.md", "---\ntitle: Orbits\ntraits: [sourced]\n---\nThe moon orbits the earth in about 27.3 days.\n"),
-        ("kb/notes/salt.md", "---\ntitle: Salt\ntraits: []\n---\nSea water is salty because rivers carry minerals.\n"),
-        ("kb/notes/waves.md", "---\ntitle: Waves\ntraits: []\n---\nWind makes waves. Wind makes waves.\n"),
-        ("kb/notes/index.md", "# Index\n\nNot a note: index files are skipped.\n"),
-        (
-            "kb/instructions/review-gates/prose/clarity.md",
-            "---\ngate_id: prose/clarity\nname: clarity\nlens: prose\nwatches: body\nstaleness: content\n---\nIs every sentence clear and needed?\n"
-        ),
-        (
-            "kb/instructions/review-gates/prose/source-residue.md",
-            "---\ngate_id: prose/source-residue\nname: source-residue\nlens: prose\nwatches: body\nstaleness: content\n---\nFlag text pasted from sources.\n"
-        ),
-        (
-            "kb/instructions/review-gates/semantic/grounding-alignment.md",
-            "---\ngate_id: semantic/grounding-alignment\nname: grounding-alignment\nlens: semantic\nwatches: body\nstaleness: content\nrequires_trait: sourced\n---\nDo the claims match the linked notes?\n"
-        ),
-    ]
-
-    static func create(at root: URL) throws {
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        try git(["init", "-q"], in: root)
-        try git(["add", "-A"], in: root)
-        try git(["commit", "-q", "-m", "sample knowledge base"], in: root)
-    }
-
-    static func editNote(at root: URL) throws {
-        let path = "kb/notes/tides.md"
-        try Data("---\ntitle: Tides\ntraits: [sourced]\n---\nTides follow the moon and the sun; see [orbits](orbits.md).\n".utf8)
-            .write(to: root.appendingPathComponent(path))
-        try git(["commit", "-q", "-am", "tides: add the sun"], in: root)
-    }
-
-    /// A varied but deterministic verdict, so the demo shows every kind of decision.
-    static func sampleReview(note: String, gate: String) -> String {
-        switch (note.contains("waves"), gate) {
-        case (true, "prose/clarity"): "A sentence is repeated.\n\n- FAIL: \"Wind makes waves.\" appears twice.\n\n## Result: FAIL\n"
-        case (_, "prose/source-residue"): "No pasted text found.\n\n- INFO: wording is original.\n"
-        case (_, "semantic/grounding-alignment"): "The claim is supported but imprecise.\n\n**WARN — give the period in days**\n"
-        default: "Clear and short.\n\n## Result: PASS\n"
-        }
-    }
-
-    static func git(_ arguments: [String], in root: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=revq demo", "-c", "user.email=demo@revq.invalid"] + arguments
-        process.currentDirectoryURL = root
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CLIFailure.runtime("git \(arguments.joined(separator: " ")) failed in \(root.path)")
-        }
     }
 }
