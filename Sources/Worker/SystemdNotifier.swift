@@ -26,7 +26,8 @@ public struct SystemdNotifier: Sendable {
     public func stopping() { send("STOPPING=1") }
     public func reloading() { send("RELOADING=1") }
 
-    /// Sends one message; failures are ignored, as systemd itself does for sd_notify.
+    /// Sends one message without ever blocking: a receiver that stops reading (a full socket
+    /// queue) loses the message instead of stalling the worker. Failures are ignored.
     func send(_ message: String) {
         guard let socketPath else { return }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -45,7 +46,7 @@ public struct SystemdNotifier: Sendable {
         let bytes = Array(message.utf8)
         _ = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                sendto(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                sendto(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import TestSupport
@@ -47,6 +48,20 @@ import Testing
         #expect(systemd.receive() == "STATUS=3 ready, 1 running")
         #expect(systemd.receive() == "STOPPING=1")
         #expect(notifier.watchdogInterval == .seconds(1))
+    }
+
+    @Test func aReceiverThatStopsReadingNeverBlocksTheSender() throws {
+        let directory = try TemporaryDirectory("revq-notify")
+        defer { directory.remove() }
+        let systemd = try FakeSystemd(path: directory.url.appendingPathComponent("notify").path)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": systemd.path])
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            for _ in 0..<5000 { notifier.status("a status line long enough to fill the socket queue quickly") }
+            finished.signal()
+        }
+        #expect(finished.wait(timeout: .now() + 10) == .success, "sending blocked on a full socket queue")
+        #expect(systemd.receive()?.hasPrefix("STATUS=") == true)
     }
 
     @Test func withoutTheVariableNothingIsSent() {
