@@ -4,6 +4,7 @@ import ReviewStore
 import RevqConfig
 import RevqTime
 import Spool
+import Worker
 
 /// `revq spool …`: look at jobs and repair them. See `spool/README.md`.
 struct SpoolCommand: ParsableCommand {
@@ -50,8 +51,10 @@ struct SpoolCommand: ParsableCommand {
             guard let record = try spool.find(id) else {
                 throw CLIFailure.input("no job \(id) in \(spool.root)")
             }
-            let runs = runStatuses(record.job?.runIDs ?? [], storePath: settings.storePath.path)
-            if json { return print(record.detail(runs: runs).serialized) }
+            let store = ReviewStore.existing(at: settings.storePath.path)
+            let runs = runStatuses(record.job?.runIDs ?? [], store: store)
+            let sweep = try record.job.flatMap { try $0.sweepProgress(spool: spool, store: store) }
+            if json { return print(record.detail(runs: runs, sweep: sweep).serialized) }
             print("job \(record.job?.id.rawValue ?? record.name) in \(record.state.directoryName)")
             if let job = record.job {
                 print("  kind: \(job.work.kind)  target: \(job.target)  runner: \(job.runner)  model: \(job.model)")
@@ -77,13 +80,17 @@ struct SpoolCommand: ParsableCommand {
                 }
             }
             if let result = record.result { print("  result: \(result.serialized)") }
+            if let sweep {
+                print("  sweep: \(sweep.summary)")
+                for batch in sweep.batches {
+                    print("    \(batch.id)  \(batch.state.rawValue)  \(batch.reviewed)/\(batch.notes.count) reviewed")
+                }
+            }
         }
 
-        /// The status of each run in the review store; empty when there is no store (it is never created here).
-        private func runStatuses(_ ids: [Int64], storePath: String) -> [Int64: String] {
-            guard !ids.isEmpty, FileManager.default.fileExists(atPath: storePath),
-                let store = try? ReviewStore(path: storePath)
-            else { return [:] }
+        /// The status of each run in the review store; empty without a store.
+        private func runStatuses(_ ids: [Int64], store: ReviewStore?) -> [Int64: String] {
+            guard !ids.isEmpty, let store else { return [:] }
             var statuses: [Int64: String] = [:]
             for id in ids { statuses[id] = (try? store.run(id))?.status.rawValue }
             return statuses
@@ -206,6 +213,23 @@ extension Job {
     }
 }
 
+extension Job {
+    /// The progress of a sweep that fans out (not of a batch); nil for other jobs.
+    func sweepProgress(spool: Spool, store: ReviewStore?) throws -> SweepProgress? {
+        switch work {
+        case .sweep(_, .notes, _), .sweep(_, .stale, _): try SweepProgress(sweep: id, spool: spool, store: store)
+        case .review, .sweep(_, .batch, _): nil
+        }
+    }
+}
+
+extension ReviewStore {
+    /// The store at `path` if it exists; nil otherwise (reading commands never create one).
+    static func existing(at path: String) -> ReviewStore? {
+        FileManager.default.fileExists(atPath: path) ? try? ReviewStore(path: path) : nil
+    }
+}
+
 extension JobRecord {
     /// The stable JSON of one row of `spool ls`.
     var summary: JSONValue {
@@ -219,8 +243,9 @@ extension JobRecord {
         ])
     }
 
-    /// The stable JSON of `spool show`: the job file as it is, the failure, the result and each run's status.
-    func detail(runs: [Int64: String]) -> JSONValue {
+    /// The stable JSON of `spool show`: the job file as it is, the failure, the result, each run's
+    /// status and, for a sweep, its progress and batches.
+    func detail(runs: [Int64: String], sweep: SweepProgress?) -> JSONValue {
         .object([
             ("name", .string(name)), ("state", .string(state.rawValue)),
             ("job", job.map(JobFile.jsonValue) ?? .null), ("defect", defect.map { .string($0.message) } ?? .null),
@@ -230,6 +255,7 @@ extension JobRecord {
                 .array(
                     (job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })
             ),
+            ("sweep", sweep?.jsonValue ?? .null),
         ])
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import ReviewStore
 import RevqConfig
 import Spool
+import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
 /// listings only (no job file is read), and the jobs running now.
@@ -12,8 +14,10 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        let spool = Spool(root: try global.settings().spoolPath.path)
+        let settings = try global.settings()
+        let spool = Spool(root: settings.spoolPath.path)
         let (counts, oldest, running) = (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
+        let sweeps = try runningSweeps(spool, storePath: settings.storePath.path)
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         if json {
             let document = JSONValue.object([
@@ -22,6 +26,7 @@ struct StatusCommand: ParsableCommand {
                 ("oldest_ready", oldest.map { .string($0.id.rawValue) } ?? .null),
                 ("oldest_ready_age_s", age.map { .integer(Int($0)) } ?? .null),
                 ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
+                ("sweeps", .array(sweeps.map(\.jsonValue))),
             ])
             return print(document.serialized)
         }
@@ -29,5 +34,14 @@ struct StatusCommand: ParsableCommand {
         Output.table(["STATE", "JOBS"], JobState.allCases.map { [$0.rawValue, String(counts[$0] ?? 0)] })
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
         for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
+        for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
+    }
+
+    /// The progress of each sweep waiting for its batches (read only when there is one).
+    private func runningSweeps(_ spool: Spool, storePath: String) throws -> [SweepProgress] {
+        let waiting = try spool.names(in: .waiting).compactMap { JobID(fileName: $0) }
+        guard !waiting.isEmpty else { return [] }
+        let store = ReviewStore.existing(at: storePath)
+        return try waiting.map { try SweepProgress(sweep: $0, spool: spool, store: store) }
     }
 }

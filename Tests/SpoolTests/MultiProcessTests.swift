@@ -41,7 +41,7 @@ import Testing
         #expect(produced.count == 2000 && Set(produced).count == 2000)
         #expect(claimed.count == 2000)
         #expect(Set(claimed) == Set(produced))
-        #expect(try temp.spool.counts() == [.new: 0, .active: 0, .deferred: 0, .hold: 0, .done: 2000, .failed: 0])
+        #expect(try temp.spool.counts() == [.new: 0, .active: 0, .deferred: 0, .hold: 0, .done: 2000, .failed: 0, .waiting: 0])
     }
 
     @Test func aProducerKilledMidWriteNeverExposesAPartialFile() throws {

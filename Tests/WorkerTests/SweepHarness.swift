@@ -6,8 +6,9 @@ import TestSupport
 /// that answers sweep prompts (one note block per `=== NOTE START: … ===` template line of the
 /// prompt, holding a WARN review of the gate) and hands review prompts to the harness's fake.
 ///
-/// Besides the harness's `mode` file (`slow` is honoured), it reads two files beside it: `omit`
-/// (a note path left out of the output) and `fail-on` (a note path whose batch exits 3).
+/// Besides the harness's `mode` file (`slow` is honoured), it reads three files beside it: `omit`
+/// (a note path left out of the output), `fail-on` (a note path whose batch exits 3) and
+/// `slow-on` (a note path whose batch behaves as in `slow` mode).
 extension WorkerHarness {
     /// Installs the sweep-aware fake as `codex`, the harness's fake as `codex-review`.
     func installSweepCodex() throws {
@@ -69,6 +70,9 @@ extension WorkerHarness {
         gate=$(printf '%s\n' "$prompt" | sed -n 's/^=== GATE REVIEW START: \(.*\) ===$/\1/p' | head -n 1)
         if [ -f "$dir/fail-on" ] && printf '%s\n' "$notes" | grep -qxF "$(cat "$dir/fail-on")"; then
           echo "codex: batch boom" >&2; exit 3
+        fi
+        if [ -f "$dir/slow-on" ] && printf '%s\n' "$notes" | grep -qxF "$(cat "$dir/slow-on")"; then
+          touch "$dir/started"; sleep 60; exit 0
         fi
         sid="0199aaaa-bbbb-4ccc-8ddd-$(printf '%06d' $$)$(date +%N | cut -c1-6)"
         logdir="$HOME/.codex/sessions/2026/05/02"
