@@ -34,7 +34,8 @@ public struct Settings: Sendable {
         let config = try configPath.map(ConfigParser.load(path:)) ?? Config()
         let configDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? cwd
 
-        let kbRoot = (given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
+        let kbRoot =
+            (given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
             ?? config.kbRoot.map { Self.absolute($0, against: configDirectory) }
             ?? cwd).standardizedFileURL
         self.config = config

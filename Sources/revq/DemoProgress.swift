@@ -24,7 +24,8 @@ struct DemoProgress {
             }
         }
         for (id, state) in now.sorted(by: { $0.key < $1.key }) where states[id] != state {
-            let before = states[id].map(\.rawValue) ?? "enqueued"
+            // Every job enters through new/; one claimed before the first look is shown leaving it.
+            let before = states[id]?.rawValue ?? (state == .new ? "enqueued" : JobState.new.rawValue)
             let elapsed = String(format: "%5.1fs", Date().timeIntervalSince(start))
             print("  \(elapsed)  \(label(id).padding(toLength: 48, withPad: " ", startingAt: 0))  \(before) → \(state.rawValue)")
         }

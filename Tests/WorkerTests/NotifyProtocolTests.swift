@@ -7,7 +7,9 @@ import Testing
 /// under `Type=notify` with `WatchdogSec=`.
 @Suite struct NotifyProtocolTests {
     /// Receives until `stop` returns true for a message, or `seconds` pass; returns what arrived.
-    func receive(_ systemd: SystemdNotifierTests.FakeSystemd, for seconds: Double, until stop: (String) -> Bool = { _ in false })
+    func receive(
+        _ systemd: SystemdNotifierTests.FakeSystemd, for seconds: Double, until stop: (String) -> Bool = { _ in false }
+    )
         -> [String]
     {
         var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
@@ -32,9 +34,11 @@ import Testing
         // An orphan: a claimed job whose worker died. With one attempt, recovery fails it.
         let orphan = try h.enqueue(SampleKB.noteB, [SampleKB.residue], ["--max-attempts", "1"])
         let fileName = "\(orphan).json"
-        #expect(rename(h.spool.appendingPathComponent("new/\(fileName)").path, h.spool.appendingPathComponent("active/\(fileName)").path) == 0)
+        #expect(
+            rename(h.spool.appendingPathComponent("new/\(fileName)").path, h.spool.appendingPathComponent("active/\(fileName)").path) == 0)
 
-        let worker = try h.startWorker(environment: ["NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000"])
+        let log = socketDirectory.url.appendingPathComponent("worker.log")
+        let worker = try startWorker(h, log: log, ["NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000"])
         defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
 
         let untilReady = receive(systemd, for: 20) { $0 == "READY=1" }
@@ -60,8 +64,26 @@ import Testing
         kill(worker.processIdentifier, SIGTERM)
         let stopping = receive(systemd, for: 10) { $0 == "STOPPING=1" }
         #expect(stopping.last == "STOPPING=1", "\(stopping)")
-        worker.waitUntilExit()
-        #expect(worker.terminationStatus == 0)
+        let exited = eventually(15) { !worker.isRunning }
+        let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(exited, "the worker did not exit within 15 s of SIGTERM:\n\(logText)")
+        if exited { #expect(worker.terminationStatus == 0, "\(logText)") }
+    }
+
+    /// `revq worker` in the background with its log in a file, for the failure messages.
+    func startWorker(_ h: WorkerHarness, log: URL, _ environment: [String: String]) throws -> Process {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = RevqBinary.url
+        process.arguments = ["worker"]
+        process.currentDirectoryURL = h.root
+        process.environment = h.environment.merging(environment) { $1 }
+        process.standardError = output
+        process.standardOutput = output
+        try process.run()
+        return process
     }
 
     @Test func withoutWatchdogUsecNoWatchdogIsSent() throws {
