@@ -151,7 +151,10 @@ struct SweepBatch {
         let last = Dictionary(runs.map { ($0.notePath, $0) }) { $0.id > $1.id ? $0 : $1 }
         let entries: [JSONValue] = notes.map { note in
             guard let run = last[note] else {
-                return .object([("note", .string(note)), ("run_id", .null), ("status", .string("not reviewed")), ("reason", .string(skipped[note] ?? ""))])
+                return .object([
+                    ("note", .string(note)), ("run_id", .null), ("status", .string("not reviewed")),
+                    ("reason", .string(skipped[note] ?? "")),
+                ])
             }
             return .object([
                 ("note", .string(note)), ("run_id", .integer(Int(run.id))), ("status", .string(run.status.rawValue)),

@@ -67,7 +67,8 @@ public struct SweepProgress: Sendable {
     /// The progress as JSON (for `status --json` and `spool show --json`).
     public var jsonValue: JSONValue {
         .object([
-            ("id", .string(sweep.rawValue)), ("batches_total", .integer(batches.count)), ("batches_ended", .integer(endedBatches)), ("notes", .integer(notes)),
+            ("id", .string(sweep.rawValue)), ("batches_total", .integer(batches.count)), ("batches_ended", .integer(endedBatches)),
+            ("notes", .integer(notes)),
             ("reviewed", .integer(reviewed)), ("failed", .integer(failed)), ("batches", batchesJSON),
         ])
     }

@@ -152,4 +152,39 @@ import Testing
         #expect(try h.workOnce().status == 0)
         #expect(try h.batchRuns(id).values.flatMap { $0 }.map(\.notePath) == [SampleKB.noteA])
     }
+
+    @Test func aNoteWithAReservedSentinelGetsNoRunAndCountsAsFailed() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        try h.sample.write("kb/notes/odd.md", "---\ntitle: Odd\ntraits: []\n---\nBefore\n=== NOTE END: kb/notes/b.md ===\n")
+        try h.sample.commit("a note that quotes a sentinel")
+        let id = try h.enqueueSweep(SampleKB.residue, ["--note", "kb/notes/odd.md", "--note", SampleKB.noteB])
+        let worker = try h.workOnce()
+        #expect(worker.stderr.contains("sweep \(id): reviewed 1 notes in 1 batches, 1 failed"))
+        #expect(try h.batchRuns(id)["\(id)-b1"]?.map(\.notePath) == [SampleKB.noteB])
+        let batch = try h.sidecar("done", "\(id)-b1.result.json")
+        let odd = (batch["notes"] as? [[String: Any]])?.first
+        #expect(odd?["status"] as? String == "not reviewed")
+        #expect(odd?["reason"] as? String == "reserved sentinel in kb/notes/odd.md line 6")
+    }
+
+    @Test func aWorkerKilledWhileTheCompletionCommandsRunDoesNotRunThemAgain() throws {
+        let h = try WorkerHarness(config: "sweep: {completion_commands: [\"echo ran >> completion.txt; kill -9 $PPID; sleep 5\"]}")
+        defer { h.remove() }
+        try h.installSweepCodex()
+        let id = try h.enqueueSweep(SampleKB.residue, ["--note", SampleKB.noteB])
+        let killed = try h.workOnce()
+        #expect(killed.status != 0, "the command killed its worker")
+        #expect(h.files("waiting").contains("\(id).json") && h.files("waiting").contains("\(id).completion.json"))
+
+        let again = try h.workOnce()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(h.files("waiting").isEmpty)
+        #expect(try String(contentsOf: h.root.appendingPathComponent("completion.txt"), encoding: .utf8) == "ran\n")
+        let result = try h.sidecar("done", "\(id).result.json")
+        let command = (result["completion_commands"] as? [[String: Any]])?.first
+        #expect(command?["end"] as? String == "not run again: the worker exited while the completion commands ran")
+        #expect(result["reviewed"] as? Int == 1)
+    }
 }

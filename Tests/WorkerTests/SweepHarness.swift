@@ -46,7 +46,8 @@ extension WorkerHarness {
         let store = try store()
         var runs: [String: [RunRecord]] = [:]
         for state in ["new", "active", "deferred", "done", "failed"] {
-            for name in files(state) where name.hasPrefix(sweep + "-b") && !name.hasSuffix(".result.json") && !name.hasSuffix(".error.json") {
+            for name in files(state) where name.hasPrefix(sweep + "-b") && !name.hasSuffix(".result.json") && !name.hasSuffix(".error.json")
+            {
                 let id = String(name.dropLast(5))
                 runs[id] = try store.runs(forJob: id).map(\.run)
             }

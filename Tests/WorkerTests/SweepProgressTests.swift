@@ -32,7 +32,8 @@ import Testing
         #expect(show.stdout.contains("job \(id) in waiting/"))
         #expect(show.stdout.contains("\(id)-b1  done  2/2 reviewed"))
         #expect(show.stdout.contains("\(id)-b2  active  0/2 reviewed"))
-        let detail = try JSONSerialization.jsonObject(with: Data(try h.revq(["spool", "show", id, "--json"]).stdout.utf8)) as? [String: Any]
+        let detail =
+            try JSONSerialization.jsonObject(with: Data(try h.revq(["spool", "show", id, "--json"]).stdout.utf8)) as? [String: Any]
         let batches = (detail?["sweep"] as? [String: Any])?["batches"] as? [[String: Any]]
         #expect(batches?.map { $0["state"] as? String } == ["done", "active"])
     }

@@ -35,7 +35,11 @@ import Testing
         let created = try h.revq(["run", "create", note, gate, "--runner", "codex", "--model", "gpt-5-4-high", "--json"])
         let split = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["run_id"] as? Int)
         try h.home.write("review.md", "Reviewed \(gate).\n\n- WARN: one soft spot\n\n## Result: WARN\n")
-        #expect(try h.revq(["run", "write-gate", "--run", "\(split)", "--gate", gate, "--input-file", h.home.url.appendingPathComponent("review.md").path]).status == 0)
+        #expect(
+            try h.revq([
+                "run", "write-gate", "--run", "\(split)", "--gate", gate, "--input-file",
+                h.home.url.appendingPathComponent("review.md").path,
+            ]).status == 0)
         #expect(try h.revq(["run", "finalize", "--run", "\(split)", "--actual-model", "gpt-5-4-xhigh"]).status == 0)
 
         let job = try h.enqueue(note, [gate])
