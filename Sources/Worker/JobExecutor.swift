@@ -25,7 +25,8 @@ struct JobEnding: Sendable {
 /// resolve the KB (no run row on failure) → `createRun` → launch the runner →
 /// `attachExecutionData` → parse → `recordAndFinalizeRun` with the actual partition → move
 /// the job on. The DB commit always comes before the move, so a crash in between is
-/// harvested by recovery instead of reviewed again.
+/// harvested by recovery instead of reviewed again. A sweep is expanded by ``SweepExpansion``;
+/// each of its batches runs through ``SweepBatch``, with the same runner rules (``RunnerVerdict``).
 struct JobExecutor: Sendable {
     let context: WorkerContext
 

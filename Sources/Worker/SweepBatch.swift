@@ -81,6 +81,7 @@ struct SweepBatch {
                     skipped[path] = "gate \(gate.id) does not apply to note: \(path)"
                     continue
                 }
+                // The prompt builder refuses a note holding a reserved sentinel line; ask it per note.
                 _ = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: [(note.path, note.text)])
                 notes.append(note)
             } catch {
