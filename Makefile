@@ -18,6 +18,8 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DESTDIR ?=
 SWIFT ?= swift
+# Extra flags for swift build, e.g. SWIFT_BUILD_FLAGS=--scratch-path=/tmp/revq-build
+SWIFT_BUILD_FLAGS ?=
 INSTALL ?= install
 
 # Paths the shipped units and config name, rewritten to the ones chosen above.
@@ -36,13 +38,13 @@ SERVICE_CONFIG = sed -e 's|^\# kb_root: /srv/kb$$|kb_root: /var/lib/revq/kb|' \
 all: build
 
 build:
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
 
 install: install-bin install-data
 
 install-bin: build
 	$(INSTALL) -d $(DESTDIR)$(BINDIR)
-	$(INSTALL) -m 0755 "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/revq" $(DESTDIR)$(BINDIR)/revq
+	$(INSTALL) -m 0755 "$$($(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS) --show-bin-path)/revq" $(DESTDIR)$(BINDIR)/revq
 
 install-data:
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
