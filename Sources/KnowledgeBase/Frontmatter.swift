@@ -51,9 +51,10 @@ public struct Frontmatter: Sendable {
 
 extension Substring {
     func trimmingCharacters(in set: String) -> Substring {
-        var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
+        // Index-based: `dropLast()` on a Substring walks the whole text, so a loop of it is quadratic.
+        guard let first = firstIndex(where: { !set.contains($0) }), let last = lastIndex(where: { !set.contains($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }

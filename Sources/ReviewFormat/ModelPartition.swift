@@ -32,11 +32,9 @@ public enum ModelPartition {
                 pendingDash = true
             }
         }
-        var trimmed = Substring(slug)
-        while trimmed.first == "-" { trimmed = trimmed.dropFirst() }
-        while trimmed.last == "-" { trimmed = trimmed.dropLast() }
-        let core = trimmed.lowercased()
-        guard !core.isEmpty else { return nil }
+        // Index-based: `dropLast()` on a Substring walks the whole text, so a loop of it is quadratic.
+        guard let first = slug.firstIndex(where: { $0 != "-" }), let last = slug.lastIndex(where: { $0 != "-" }) else { return nil }
+        let core = slug[first...last].lowercased()
         if let effort = effort?.trimmingWhitespace().lowercased(), efforts.contains(effort) {
             return core + "-" + effort
         }

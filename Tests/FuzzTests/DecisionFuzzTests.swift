@@ -76,7 +76,10 @@ import Testing
     }
 
     func modelAndEffort(_ rng: inout SeededRandom) -> ModelInput {
-        let parts = ["gpt-5.4", "claude-sonnet-4-6", "-", "--", ".", "/", " ", "_", "O3", "ü", "\u{1F600}", "İ", "K"]
+        let long = String(repeating: rng.pick(["-", ".", "a"]), count: rng.int(1_000...50_000))
+        let parts = [
+            "gpt-5.4", "claude-sonnet-4-6", "-", "--", ".", "/", " ", "_", "O3", "ü", "\u{1F600}", "İ", "K", rng.oneIn(50) ? long : "-",
+        ]
         let model = (0..<rng.int(0...6)).map { _ in rng.oneIn(3) ? rng.text(pieces: 3) : rng.pick(parts) }.joined()
         let effort = rng.oneIn(4) ? nil : rng.pick(["low", "MEDIUM", " high\n", "xhigh", "minimal", "", rng.word()])
         return ModelInput(model: model, effort: effort)

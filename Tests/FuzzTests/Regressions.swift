@@ -1,4 +1,6 @@
 import Foundation
+import KnowledgeBase
+import ReviewFormat
 import Runner
 import Spool
 import Testing
@@ -38,6 +40,22 @@ import Testing
         let bytes = Array(JSONText.wide(count: 60_000).utf8)
         let start = ContinuousClock.now
         #expect(throws: JobDefect.self) { try JobFile.decode(bytes, origin: .spoolFile(fileName: "x.json"), rules: .inspection) }
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
+    /// Trimming a line by repeated `dropLast()` is quadratic (each call walks the substring): a
+    /// note whose first line ended in 85,000 spaces took 25 s to read.
+    @Test func longFirstLineOfANoteIsQuick() throws {
+        let text = "--- x" + String(repeating: " ", count: 100_000) + "\nbody"
+        let start = ContinuousClock.now
+        #expect(try Frontmatter(text: text, path: "n.md").body == text)
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
+    /// The same in the model partition, for a model name ending in a long run of `-`.
+    @Test func longDashRunInAModelNameIsQuick() {
+        let start = ContinuousClock.now
+        #expect(ModelPartition.actual(model: "gpt" + String(repeating: "-", count: 100_000), effort: "high") == "gpt-high")
         #expect(ContinuousClock.now - start < .seconds(2))
     }
 }

@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Any session log gives nil or one telemetry object with the documented keys; a generated log's
-    /// model, effort, session id and token-count events are the ones it holds.
+    /// model, session id and token-count events are the ones it holds, and its prompt is recognised.
     @Test func codexTelemetry() {
         fuzz("codex-telemetry", generate: codexLog, save: { Array($0.log.utf8) }) { input in
             guard let json = CodexTelemetry.telemetry(sessionLog: input.log, sessionPath: "/s.jsonl", sessionId: "given") else {
