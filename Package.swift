@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "revq",
             dependencies: [
-                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Worker",
+                "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Runner", "Spool", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -19,6 +19,14 @@ struct SampleRunnerCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A `command` runner gets the prompt on stdin and in $REVQ_PROMPT_FILE; the file wins, so
+        // that a queue-less baseline (xargs, huey, nq, task-spooler) can hand the same prompt to
+        // many runners at once.
+        if let path = getenv("REVQ_PROMPT_FILE").map({ String(cString: $0) }), !path.isEmpty {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0, dup2(fd, STDIN_FILENO) >= 0 else { throw CLIFailure.input("cannot read REVQ_PROMPT_FILE \(path)") }
+            close(fd)
+        }
         var prompt: [String] = []
         while let line = readLine(strippingNewline: true) { prompt.append(line) }
         if delayMs > 0 { usleep(useconds_t(delayMs) * 1000) }
