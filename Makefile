@@ -1,4 +1,4 @@
-# Build and install revq as a systemd service (see docs/operations.md).
+# Build and install revq as a systemd service (see README.md, "Operating revq as a service").
 #
 #   make                      release build (Swift runtime linked statically)
 #   sudo make install         binary, units, tmpfiles/sysusers, config, docs
@@ -53,7 +53,7 @@ install-data:
 	chmod 0644 $(DESTDIR)$(UNITDIR)/revq-worker.service $(DESTDIR)$(UNITDIR)/revq-worker@.service
 	$(INSTALL) -m 0644 systemd/revq.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/revq.conf
 	$(INSTALL) -m 0644 systemd/revq.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/revq.conf
-	$(INSTALL) -m 0644 docs/operations.md $(DESTDIR)$(DOCDIR)/operations.md
+	$(INSTALL) -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/revq
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/revq/revq.yaml ]; then \
 		echo "keeping $(DESTDIR)$(SYSCONFDIR)/revq/revq.yaml; the shipped one is in $(DESTDIR)$(DOCDIR)/revq.yaml.example"; \

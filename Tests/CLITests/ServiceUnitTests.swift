@@ -140,7 +140,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         for path in [
             "usr/lib/systemd/system/revq-worker.service", "usr/lib/systemd/system/revq-worker@.service", "usr/lib/tmpfiles.d/revq.conf",
-            "usr/lib/sysusers.d/revq.conf", "usr/share/doc/revq/operations.md", "etc/revq/revq.yaml",
+            "usr/lib/sysusers.d/revq.conf", "usr/share/doc/revq/README.md", "etc/revq/revq.yaml",
         ] {
             #expect(FileManager.default.fileExists(atPath: stage.url.appendingPathComponent(path).path), "\(path)")
         }

@@ -143,7 +143,7 @@ import Testing
             eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) },
             "the worker made the spool again")
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        #expect(eventually { h.files("done").contains("\(id).json") })
+        #expect(eventually(30) { h.files("done").contains("\(id).json") })
     }
 
     static let hasFaketime = FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")
