@@ -14,12 +14,27 @@ public struct NoteProvenance: Equatable, Sendable {
 }
 
 extension KnowledgeBase {
+    /// Provenance of notes and gates together, from one batch of git calls (at most five
+    /// processes, whatever the count; see ``noteProvenance(_:)`` and ``gateShas(_:)``).
+    public func provenance(notes: [String], gates: [Gate]) throws -> (notes: [String: NoteProvenance], gateShas: [String: String]) {
+        let state = try gitState(notes + gates.map(\.path), withLastCommit: !notes.isEmpty)
+        return (try noteProvenance(notes, state), try gateShas(gates, state))
+    }
+
     /// Provenance of notes (SPEC §1): a clean note gives its committed blob sha and the last
     /// commit that changed it; a dirty or untracked one gives `git hash-object` of the
-    /// work-tree file and no commit. Costs at most six git processes, whatever the count.
+    /// work-tree file and no commit.
     public func noteProvenance(_ paths: [String]) throws -> [String: NoteProvenance] {
-        guard !paths.isEmpty else { return [:] }
-        let state = try gitState(paths)
+        try provenance(notes: paths, gates: []).notes
+    }
+
+    /// Committed blob shas of gates; a gate with uncommitted changes, or not committed at
+    /// all, is refused because review baselines must come from committed gate content.
+    public func gateShas(_ gates: [Gate]) throws -> [String: String] {
+        try provenance(notes: [], gates: gates).gateShas
+    }
+
+    func noteProvenance(_ paths: [String], _ state: GitState) throws -> [String: NoteProvenance] {
         var result: [String: NoteProvenance] = [:]
         var hashed: [String] = []
         for path in paths {
@@ -41,15 +56,12 @@ extension KnowledgeBase {
         return result
     }
 
-    /// Committed blob shas of gates; a gate with uncommitted changes, or not committed at
-    /// all, is refused because review baselines must come from committed gate content.
-    public func gateShas(_ gates: [Gate]) throws -> [String: String] {
-        guard !gates.isEmpty else { return [:] }
-        let state = try gitState(gates.map(\.path), withLastCommit: false)
+    func gateShas(_ gates: [Gate], _ state: GitState) throws -> [String: String] {
         var shas: [String: String] = [:]
         for gate in gates {
             guard let sha = state.committed[gate.path] else {
-                throw KnowledgeBaseError("gate is not committed: \(gate.path) (review baselines must come from committed gate content)")
+                throw KnowledgeBaseError(
+                    "gate is not committed: \(gate.path) (review baselines must come from committed gate content)")
             }
             guard !state.changed.contains(gate.path) else {
                 throw KnowledgeBaseError(
@@ -70,10 +82,10 @@ extension KnowledgeBase {
         var lastCommit: [String: String] = [:]
     }
 
-    func gitState(_ paths: [String], withLastCommit: Bool = true) throws -> GitState {
+    func gitState(_ paths: [String], withLastCommit: Bool) throws -> GitState {
+        guard !paths.isEmpty else { return GitState() }
         // git prints paths relative to the top of the work tree; the KB root may lie below it.
-        let prefix = String(decoding: try git.run(["rev-parse", "--show-prefix"]), as: UTF8.self)
-            .trimmingCharacters(in: .newlines)
+        let prefix = try git.prefix()
         func kbRelative(_ topRelative: Substring) -> String? {
             topRelative.hasPrefix(prefix) ? String(topRelative.dropFirst(prefix.count)) : nil
         }

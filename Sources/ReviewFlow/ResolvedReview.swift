@@ -14,15 +14,16 @@ public struct ResolvedReview: Sendable {
     public let links: [NoteLink]
 
     /// Resolves `gateArguments` (gate ids or lens bundles) for the note at `notePath`;
-    /// refuses dirty or uncommitted gates. Costs a fixed number of git processes.
+    /// refuses dirty or uncommitted gates. One batch of git calls for the note and its gates.
     public init(kb: KnowledgeBase, notePath: String, gateArguments: [String]) throws {
         note = try kb.note(notePath)
         gates = try kb.requestedGates(for: note, arguments: gateArguments)
-        gateShas = try kb.gateShas(gates)
-        guard let provenance = try kb.noteProvenance([note.path])[note.path] else {
+        let provenance = try kb.provenance(notes: [note.path], gates: gates)
+        guard let noteProvenance = provenance.notes[note.path] else {
             throw KnowledgeBaseError("no provenance for note: \(note.path)")
         }
-        noteProvenance = provenance
+        self.gateShas = provenance.gateShas
+        self.noteProvenance = noteProvenance
         links = kb.links(of: note)
     }
 

@@ -13,8 +13,7 @@ public enum StaleSelection {
         var gates: [Gate] = []
         var seen: Set<String> = []
         for id in try gateArguments.flatMap(kb.gateIds) where seen.insert(id).inserted { gates.append(try kb.gate(id)) }
-        let gateShas = try kb.gateShas(gates)
-        let provenance = try kb.noteProvenance(notes.map(\.path))
+        let (provenance, gateShas) = try kb.provenance(notes: notes.map(\.path), gates: gates)
         var candidates: [StaleCandidate] = []
         for note in notes {
             guard let noteSha = provenance[note.path]?.sha else { continue }
