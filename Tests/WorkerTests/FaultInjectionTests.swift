@@ -7,58 +7,59 @@ import Testing
 /// Faults from outside revq: another writer holding the store, a full disk, a vanished KB or
 /// spool, a clock that jumps.
 @Suite struct FaultInjectionTests {
+    /// Another process holding the store's write lock until ``release()``.
+    struct StoreLock {
+        let holder = Process()
+        let input = Pipe()
+
+        init(_ h: WorkerHarness) throws {
+            let locked = h.home.url.appendingPathComponent("locked-\(UUID().uuidString)").path
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            holder.arguments = [
+                "python3", "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
+                    + "open(sys.argv[2],'w').close(); sys.stdin.read(); c.execute('COMMIT')",
+                h.storePath, locked,
+            ]
+            holder.standardInput = input
+            try holder.run()
+            guard eventually(10, { FileManager.default.fileExists(atPath: locked) }) else { throw TestFailure("no lock taken") }
+        }
+
+        func release() {
+            try? input.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+    }
+
     @Test func aStoreLockedPastTheBusyTimeoutRetriesTheJobUntilItGoesThrough() throws {
         let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 8, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
         defer { h.remove() }
-        let worker = try h.startWorker()
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
+        try h.withRunningWorker {
+            let lock = try StoreLock(h)
+            defer { lock.release() }
+            let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+            // Held until an attempt has failed on it (the 1 s busy timeout ran out), then released.
+            let failedOnLock = eventually(20) {
+                ["new", "active", "deferred"].contains { state in
+                    ((try? h.jobFile(state, id))?["history"] as? [[String: Any]])?
+                        .contains { ($0["reason"] as? String)?.contains("database is locked") == true } == true
+                }
+            }
+            #expect(failedOnLock)
+            lock.release()
+            #expect(eventually(20) { h.files("done").contains("\(id).json") })
+            #expect(try h.store().runs(forJob: id).filter { $0.run.status == .completed }.count == 1)
+            #expect(try h.store().runs(status: .running).isEmpty)
         }
-        // The worker opens the store before it makes the spool.
-        #expect(eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) })
-        // Another writer takes the write lock for 2.5 s: longer than the 1 s busy timeout.
-        let locked = h.home.url.appendingPathComponent("locked").path
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
-                + "open(sys.argv[2],'w').close(); time.sleep(2.5); c.execute('COMMIT')",
-            h.storePath, locked,
-        ]
-        try holder.run()
-        #expect(eventually { FileManager.default.fileExists(atPath: locked) })
-        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        #expect(eventually(20) { h.files("done").contains("\(id).json") })
-        holder.waitUntilExit()
-        let history = try h.jobFile("done", id)["history"] as? [[String: Any]] ?? []
-        #expect(history.contains { ($0["reason"] as? String)?.contains("database is locked") == true })
-        #expect(try h.store().runs(forJob: id).filter { $0.run.status == .completed }.count == 1)
-        #expect(try h.store().runs(status: .running).isEmpty)
     }
 
     @Test func aCommandFacingALockedStoreSaysSo() throws {
         let h = try WorkerHarness(config: "busy_timeout_s: 0")
         defer { h.remove() }
         _ = try h.store()
-        let locked = h.home.url.appendingPathComponent("locked").path
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys,os; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE'); "
-                + "open(sys.argv[2],'w').close(); sys.stdin.read()",
-            h.storePath, locked,
-        ]
-        let release = Pipe()
-        holder.standardInput = release
-        try holder.run()
-        defer {
-            try? release.fileHandleForWriting.close()
-            holder.waitUntilExit()
-        }
-        #expect(eventually { FileManager.default.fileExists(atPath: locked) })
+        let lock = try StoreLock(h)
+        defer { lock.release() }
         let result = try h.revq(["run", "create", SampleKB.noteB, SampleKB.residue, "--runner", "agent", "--model", "m"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("revq: error: ") && result.stderr.contains("database is locked"))
@@ -129,21 +130,17 @@ import Testing
     @Test func aSpoolRemovedUnderARunningWorkerIsMadeAgainAndWatched() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
-        let worker = try h.startWorker()
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
+        try h.withRunningWorker {
+            // Moved away in one step, then deleted: the worker sees its directory vanish at once.
+            let gone = h.home.url.appendingPathComponent("spool-gone")
+            #expect(rename(h.spool.path, gone.path) == 0)
+            try FileManager.default.removeItem(at: gone)
+            #expect(
+                eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) },
+                "the worker made the spool again")
+            let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+            #expect(eventually(30) { h.files("done").contains("\(id).json") })
         }
-        #expect(eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) })
-        // Moved away in one step, then deleted: the worker sees its directory vanish at once.
-        let gone = h.home.url.appendingPathComponent("spool-gone")
-        #expect(rename(h.spool.path, gone.path) == 0)
-        try FileManager.default.removeItem(at: gone)
-        #expect(
-            eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) },
-            "the worker made the spool again")
-        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        #expect(eventually(30) { h.files("done").contains("\(id).json") })
     }
 
     static let hasFaketime = FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime")

@@ -170,13 +170,9 @@ import Testing
     @Test func aJobEnqueuedWhileTheWorkerIdlesIsPickedUpByInotify() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
-        let worker = try h.startWorker()
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
+        try h.withRunningWorker {
+            let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+            #expect(eventually { h.files("done").contains("\(id).json") })
         }
-        #expect(eventually { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("new").path) })
-        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        #expect(eventually { h.files("done").contains("\(id).json") })
     }
 }

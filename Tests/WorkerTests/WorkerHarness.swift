@@ -88,6 +88,20 @@ struct WorkerHarness {
         return process
     }
 
+    /// Runs `body` while a background worker runs; the worker has opened the store and made the
+    /// spool when `body` starts, and is stopped with SIGTERM afterwards.
+    func withRunningWorker(_ body: () throws -> Void) throws {
+        let worker = try startWorker()
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        guard eventually(10, { FileManager.default.fileExists(atPath: spool.appendingPathComponent("new").path) }) else {
+            throw TestFailure("the worker did not start")
+        }
+        try body()
+    }
+
     func store() throws -> ReviewStore { try ReviewStore(path: storePath) }
 
     func files(_ state: String) -> [String] {
