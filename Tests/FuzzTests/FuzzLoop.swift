@@ -14,15 +14,17 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(Vio
 
 /// How long and with which seed to fuzz, from the environment:
 /// `REVQ_FUZZ_SECONDS` (per target, default 0.4 for a CI run), `REVQ_FUZZ_SEED` (default random),
-/// `REVQ_FUZZ_REPLAY` (run the one case of that seed), `REVQ_FUZZ_DIR` (where failing inputs,
-/// the case under test and `report.tsv` go; default a directory under the system temp dir).
+/// `REVQ_FUZZ_REPLAY` (run the one case of that seed), `REVQ_FUZZ_DIR` (set by `scripts/fuzz`:
+/// where failing inputs, the case under test and `report.tsv` go; default a directory under the
+/// system temp dir, for failing inputs only).
 struct FuzzSettings {
     var seconds = 0.4
     var seed = UInt64.random(in: 1...UInt64.max)
     var replay: UInt64?
     var directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("revq-fuzz").path
-    /// Whether a copy of each input is written before it runs, so that a crash leaves it behind.
-    var keepsCurrentCase = false
+    /// Whether `scripts/fuzz` runs the target: each input is written to disk before it runs, so that
+    /// a crash leaves it behind, and a row of counts is appended to `report.tsv`.
+    var isScripted = false
     /// A single case slower than this counts as a hang.
     var slowCaseSeconds = 10.0
 
@@ -34,7 +36,7 @@ struct FuzzSettings {
         settings.replay = environment["REVQ_FUZZ_REPLAY"].flatMap { UInt64($0) }
         if let directory = environment["REVQ_FUZZ_DIR"] {
             settings.directory = directory
-            settings.keepsCurrentCase = true
+            settings.isScripted = true
         }
         return settings
     }()
@@ -50,7 +52,7 @@ func fuzz<Input>(
 ) {
     let settings = FuzzSettings.current
     try? FileManager.default.createDirectory(atPath: settings.directory, withIntermediateDirectories: true)
-    let current = settings.keepsCurrentCase ? CaseFile(path: "\(settings.directory)/\(target).current") : nil
+    let current = settings.isScripted ? CaseFile(path: "\(settings.directory)/\(target).current") : nil
     let clock = ContinuousClock()
     let deadline = clock.now + .milliseconds(Int(settings.seconds * 1000))
     var cases: UInt64 = 0
@@ -81,8 +83,10 @@ func fuzz<Input>(
         }
     } while settings.replay == nil && clock.now < deadline
     current?.remove()
-    let row = "\(target)\t\(cases)\t\(failures)\t\(settings.seconds)\t\(settings.seed)\n"
-    appendLine(row, to: "\(settings.directory)/report.tsv")
+    if settings.isScripted {
+        let row = "\(target)\t\(cases)\t\(failures)\t\(settings.seconds)\t\(settings.seed)\n"
+        appendLine(row, to: "\(settings.directory)/report.tsv")
+    }
 }
 
 /// Appends `line` to a file, creating it if needed.
