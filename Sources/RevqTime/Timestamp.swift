@@ -50,14 +50,20 @@ public enum Timestamp {
             else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         }
-        var utc = tm()
-        utc.tm_year = Int32(year - 1900)
-        utc.tm_mon = Int32(month - 1)
-        utc.tm_mday = Int32(day)
-        utc.tm_hour = Int32(hour)
-        utc.tm_min = Int32(minute)
-        utc.tm_sec = Int32(second)
-        return Date(timeIntervalSince1970: Double(Int(timegm(&utc)) - offset))
+        return utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            .addingTimeInterval(Double(-offset))
+    }
+
+    /// The moment a UTC calendar date and time name.
+    public static func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date {
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Date(timeIntervalSince1970: Double(timegm(&parts)))
     }
 
     private static func two(_ value: Int, width: Int = 2) -> String { Digits.padded(value, width: width) }

@@ -66,14 +66,8 @@ public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible {
             let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
             let micros = number(16..<22)
         else { return nil }
-        var utc = tm()
-        utc.tm_year = Int32(year - 1900)
-        utc.tm_mon = Int32(month - 1)
-        utc.tm_mday = Int32(day)
-        utc.tm_hour = Int32(hour)
-        utc.tm_min = Int32(minute)
-        utc.tm_sec = Int32(second)
-        return Date(timeIntervalSince1970: Double(timegm(&utc)) + Double(micros) / 1_000_000)
+        return Timestamp.utc(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            .addingTimeInterval(Double(micros) / 1_000_000)
     }
 
     static func isValid(_ text: String) -> Bool {
