@@ -100,7 +100,12 @@ public final class ReviewStore: Sendable {
     ) throws -> RunRecord {
         do {
             try pool.write { db in
-                let run = try Self.runningRun(db, id, refusal: "review run is not finalizable")
+                let run: RunRecord
+                do {
+                    run = try Self.runningRun(db, id, refusal: "review run is not finalizable")
+                } catch {
+                    throw RunStateRefusal(underlying: error)
+                }
                 for review in reviews { _ = try Self.insert(review, into: run, db) }
                 var modelId = run.modelId
                 if let actual = actualModelId?.trimmingCharacters(in: .whitespaces), !actual.isEmpty, actual != modelId {
@@ -126,8 +131,8 @@ public final class ReviewStore: Sendable {
                         ])
                 }
             }
-        } catch let error as ReviewStoreError where error.isRefusal && error.message.hasPrefix("review run") {
-            throw error
+        } catch let refusal as RunStateRefusal {
+            throw refusal.underlying
         } catch {
             let reason = Self.reason(for: error)
             try? failRun(run: id, reason: reason)
@@ -148,6 +153,12 @@ public final class ReviewStore: Sendable {
     }
 
     // MARK: Steps inside a write
+
+    /// The run itself cannot be finalized (unknown, or no longer running): such a refusal
+    /// leaves the run alone instead of failing it.
+    struct RunStateRefusal: Error {
+        let underlying: any Error
+    }
 
     static func writableRun(_ db: Database, _ id: Int64) throws -> RunRecord {
         try runningRun(db, id, refusal: "review run is not writable")

@@ -71,7 +71,8 @@ public final class WorkerService: Service {
         context.logger.info("worker ready", metadata: ["spool": "\(spool.root)", "concurrency": "\(options.concurrency)"])
         var running = 0
         var draining = false
-        var pausedUntil: Date?
+        // A quota pause recorded by an earlier worker on this spool still holds.
+        var pausedUntil = spool.pausedUntil()
         var timer: Task<Void, Never>?
 
         await withGracefulShutdownHandler {
@@ -126,6 +127,11 @@ public final class WorkerService: Service {
                         for name in ending.readied { ready.insert(name, from: spool) }
                         if let until = ending.pausedUntil {
                             pausedUntil = max(pausedUntil ?? until, until)
+                            do {
+                                try spool.recordPause(until: pausedUntil ?? until)
+                            } catch {
+                                context.logger.error("cannot record the pause in the spool", metadata: ["error": "\(error)"])
+                            }
                             context.logger.warning(
                                 "runner quota exhausted; claiming paused", metadata: ["until": "\(Timestamp.format(until))"])
                         }
@@ -151,7 +157,10 @@ public final class WorkerService: Service {
                         context = reloaded(context)
                     }
 
-                    if let until = pausedUntil, until <= now { pausedUntil = nil }
+                    if let until = pausedUntil, until <= now {
+                        pausedUntil = nil
+                        spool.clearPause()
+                    }
                     if !draining, pausedUntil == nil {
                         while running < max(1, options.concurrency) {
                             let claimed: ClaimedJob?

@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import ReviewStore
 import RevqConfig
+import RevqTime
 import Spool
 import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
-/// listings only (no job file is read), and the jobs running now.
+/// listings only (no job file is read), the jobs running now, and a quota pause of the pool.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs.")
+        commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs, pause state.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -19,6 +20,7 @@ struct StatusCommand: ParsableCommand {
         let (counts, oldest, running) = (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
         let sweeps = try runningSweeps(spool, storePath: settings.storePath.path)
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
+        let pausedUntil = spool.pausedUntil()
         if json {
             let document = JSONValue.object([
                 ("spool", .string(spool.root)),
@@ -27,6 +29,7 @@ struct StatusCommand: ParsableCommand {
                 ("oldest_ready_age_s", age.map { .integer(Int($0)) } ?? .null),
                 ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
+                ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
             ])
             return print(document.serialized)
         }
@@ -35,6 +38,7 @@ struct StatusCommand: ParsableCommand {
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
         for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
         for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
+        print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
     }
 
     /// The progress of each sweep waiting for its batches (read only when there is one).

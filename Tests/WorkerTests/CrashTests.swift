@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 import ReviewStore
-import Testing
 import TestSupport
+import Testing
 
 /// A short version of `scripts/crash-test`: jobs through a worker SIGKILLed at random moments.
 @Suite struct CrashTests {

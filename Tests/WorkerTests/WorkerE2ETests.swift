@@ -112,6 +112,12 @@ import Testing
         #expect(job["attempts"] as? Int == 0)
         #expect(try h.store().runs(forJob: first).first?.run.failureReason == "runner quota exhausted: out of extra usage")
         #expect(h.files("new") == ["\(second).json"], "the pool stopped claiming")
+        let status = try h.revq(["status", "--json"])
+        let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect(document?["paused_until"] is String, "revq status shows the pause")
+        #expect(try h.revq(["status"]).stdout.contains("claiming: paused until "))
+        #expect(try h.workOnce().status == 0)
+        #expect(h.files("new") == ["\(second).json"], "a worker started during the pause keeps to it")
     }
 
     @Test func aDirtyGateFailsTheJobWithoutARunRow() throws {
@@ -134,10 +140,8 @@ import Testing
     @Test func aWorkerKilledDuringARunIsRecoveredAndTheJobReviewedOnce() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
-        try h.setMode("slow")
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        let worker = try h.startWorker()
-        #expect(eventually { FileManager.default.fileExists(atPath: h.startedMarker.path) })
+        let worker = try h.startWorkerWithRunnerInFlight()
         kill(worker.processIdentifier, SIGKILL)
         worker.waitUntilExit()
         #expect(!h.markedProcesses(id).isEmpty, "the runner outlives the worker in its own session")
@@ -154,10 +158,8 @@ import Testing
     @Test func sigtermDrainsAndRequeuesWithoutSpendingAnAttempt() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
-        try h.setMode("slow")
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        let worker = try h.startWorker()
-        #expect(eventually { FileManager.default.fileExists(atPath: h.startedMarker.path) })
+        let worker = try h.startWorkerWithRunnerInFlight()
         worker.terminate()
         worker.waitUntilExit()
         #expect(worker.terminationStatus == 0)

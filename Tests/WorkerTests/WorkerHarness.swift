@@ -102,6 +102,17 @@ struct WorkerHarness {
         try body()
     }
 
+    /// Starts a background worker with the `slow` runner and returns once the runner has
+    /// started, so that the test can kill or stop the worker in the middle of a run.
+    func startWorkerWithRunnerInFlight() throws -> Process {
+        try setMode("slow")
+        let worker = try startWorker()
+        guard eventually(10, { FileManager.default.fileExists(atPath: startedMarker.path) }) else {
+            throw TestFailure("the runner did not start")
+        }
+        return worker
+    }
+
     func store() throws -> ReviewStore { try ReviewStore(path: storePath) }
 
     func files(_ state: String) -> [String] {
