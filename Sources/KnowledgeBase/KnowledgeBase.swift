@@ -42,15 +42,15 @@ public struct KnowledgeBase: Sendable {
         return isRegularFile(path)
     }
 
+    /// Reads a note. A missing file is a ``KnowledgeBaseError/Code/request`` error; a file that is
+    /// not UTF-8, has no frontmatter block (it is not a note) or frontmatter that does not parse
+    /// is an ``KnowledgeBaseError/Code/unreadableNote`` error saying why.
     public func note(_ path: String) throws -> Note {
         let path = try notePath(path)
         let text = try read(path, missing: "note not found: \(path)")
-        return Note(path: path, text: text, frontmatter: try Frontmatter(text: text, path: path))
-    }
-
-    /// Every note path, sorted.
-    public func notePaths() throws -> [String] {
-        try markdownFiles(in: notesRoot).filter { !Self.isIndex($0) }.map { "\(notesRoot)/\($0)" }
+        let frontmatter = try Frontmatter(text: text, path: path)
+        guard frontmatter.isPresent else { throw Self.noFrontmatter(path) }
+        return Note(path: path, text: text, frontmatter: frontmatter)
     }
 
     // MARK: Gates
@@ -122,10 +122,10 @@ public struct KnowledgeBase: Sendable {
     func read(_ relativePath: String, missing: String) throws -> String {
         guard isRegularFile(relativePath) else { throw KnowledgeBaseError(missing) }
         guard let data = FileManager.default.contents(atPath: url(relativePath).path) else {
-            throw KnowledgeBaseError("cannot read \(relativePath)")
+            throw KnowledgeBaseError("cannot read \(relativePath)", code: .unreadableNote)
         }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw KnowledgeBaseError("not valid UTF-8: \(relativePath)")
+            throw KnowledgeBaseError("not valid UTF-8: \(relativePath)", code: .unreadableNote)
         }
         return text
     }

@@ -3,13 +3,21 @@ public import ReviewStore
 
 /// The stale (note, gate) pairs of a knowledge base under one partition.
 public enum StaleSelection {
+    /// The stale pairs, and the note files left out because they cannot be read.
+    public struct Result: Sendable {
+        public var pairs: [StalePair]
+        public var skipped: [SkippedNote]
+    }
+
     /// Expands `gateArguments` per note (gates that do not apply to a note are skipped),
-    /// reads current provenance in batched git calls, and asks the store's stale selector.
-    /// `notePaths` nil means every note of the KB.
+    /// reads current provenance in one batch, and asks the store's stale selector.
+    /// `notePaths` nil means every note of the KB. A note that cannot be read is skipped and
+    /// listed, never an error: one bad file does not stop the selection of the others.
     public static func select(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
-    ) throws -> [StalePair] {
-        let notes = try (notePaths ?? kb.notePaths()).map(kb.note)
+    ) throws -> Result {
+        let listing = try kb.readNotes(notePaths)
+        let notes = listing.notes
         var gates: [Gate] = []
         var seen: Set<String> = []
         for id in try gateArguments.flatMap(kb.gateIds) where seen.insert(id).inserted { gates.append(try kb.gate(id)) }
@@ -21,6 +29,7 @@ public enum StaleSelection {
                 candidates.append(StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.id] ?? ""))
             }
         }
-        return try store.stale(modelId: modelId, candidates: candidates, currentOnly: currentOnly)
+        let pairs = try store.stale(modelId: modelId, candidates: candidates, currentOnly: currentOnly)
+        return Result(pairs: pairs, skipped: listing.skipped)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
@@ -21,17 +22,26 @@ struct StaleCommand: ParsableCommand {
 
     func run() throws {
         let settings = try global.settings()
-        let pairs = try StaleSelection.select(
+        let selection = try StaleSelection.select(
             kb: global.knowledgeBase(settings), store: global.store(settings), modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
+        Output.warnSkipped(selection.skipped)
+        let pairs = selection.pairs
         if json {
             struct Pair: Encodable { var note, gate, reason, noteSha, gateSha: String }
+            struct Skipped: Encodable { var note, reason: String }
+            struct Report: Encodable {
+                var pairs: [Pair]
+                var skipped: [Skipped]
+            }
             return try Output.json(
-                pairs.map {
-                    Pair(
-                        note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
-                        noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha)
-                })
+                Report(
+                    pairs: pairs.map {
+                        Pair(
+                            note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
+                            noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha)
+                    },
+                    skipped: selection.skipped.map { Skipped(note: $0.note, reason: $0.reason) }))
         }
         Output.table(
             ["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)

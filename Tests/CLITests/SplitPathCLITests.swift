@@ -39,7 +39,8 @@ import Testing
         let listed = try RevqBinary.run(["runs", "ls", "--status", "completed"], in: sample.root)
         #expect(listed.stdout.contains("completed  kb/notes/a.md"))
         let stale = try RevqBinary.run(["stale", "--model", "gpt-5-4-high", "prose", "--json"], in: sample.root)
-        let pairs = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [[String: String]]
+        let report = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [String: Any]
+        let pairs = report?["pairs"] as? [[String: String]]
         #expect(pairs?.map { $0["note"] ?? "" } == [SampleKB.noteB, SampleKB.noteB, SampleKB.noteC, SampleKB.noteC])
     }
 

@@ -7,7 +7,7 @@ import Testing
     func select(_ f: StoreFixture, current: Bool = false) throws -> [String] {
         try StaleSelection.select(
             kb: f.kb, store: f.store, modelId: "m", gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: current
-        ).map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
+        ).pairs.map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
     }
 
     func review(_ f: StoreFixture, _ note: String, _ gates: [String]) throws {
@@ -46,7 +46,7 @@ import Testing
         try review(f, SampleKB.noteB, [SampleKB.residue])
         let other = try StaleSelection.select(
             kb: f.kb, store: f.store, modelId: "other", gateArguments: [SampleKB.residue], notePaths: [SampleKB.noteB], currentOnly: false)
-        #expect(other.map(\.reason) == [.missingReview])
+        #expect(other.pairs.map(\.reason) == [.missingReview])
         // An older acceptance for other content does not matter once a newer one matches.
         try f.sqlite(
             """
