@@ -27,7 +27,7 @@ import Testing
         #expect(skipped.map { $0["note"] ?? "" } == ["kb/notes/bad-yaml.md", "kb/notes/latin.md"])
         #expect(
             skipped[0]["reason"]
-                == "invalid frontmatter in kb/notes/bad-yaml.md: 3:25: error: scanner: mapping values are not allowed in this context")
+                == "invalid frontmatter in kb/notes/bad-yaml.md: 2:25: error: scanner: mapping values are not allowed in this context")
         #expect(skipped[1]["reason"] == "not valid UTF-8: kb/notes/latin.md")
         let warnings = stale.stderr.split(separator: "\n")
         #expect(warnings.count == 2)
