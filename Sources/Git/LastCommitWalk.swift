@@ -1,4 +1,5 @@
 import CGit2
+import Glibc
 
 /// "The last commit that touched this path", exactly as `git log -1 --format=%H -- <path>`
 /// answers it, for many paths in one walk.
@@ -170,22 +171,21 @@ struct DirectoryTree: ~Copyable {
     private let tree: OpaquePointer?
 
     init(_ root: OpaquePointer, _ directory: [UInt8], _ repository: OpaquePointer) throws {
+        (id, tree) = try Self.load(root, directory, repository)
+    }
+
+    private static func load(_ root: OpaquePointer, _ directory: [UInt8], _ repository: OpaquePointer) throws -> (ObjectID?, OpaquePointer?) {
         guard !directory.isEmpty else {
-            id = ObjectID(git_tree_id(root).pointee)
             var copy: OpaquePointer?
             guard git_tree_dup(&copy, root) == 0 else { throw GitError.last("copy a tree", -1) }
-            tree = copy
-            return
+            return (ObjectID(git_tree_id(root).pointee), copy)
         }
-        guard let entry = LastCommitWalk.entry(root, directory), entry.mode == 0o040000 else {
-            (id, tree) = (nil, nil)
-            return
-        }
+        guard let entry = LastCommitWalk.entry(root, directory), entry.mode == 0o040000 else { return (nil, nil) }
         var loaded: OpaquePointer?
         var oid = entry.id.oid
         let status = git_tree_lookup(&loaded, repository, &oid)
         guard status == 0 else { throw GitError.last("read tree \(entry.id)", status) }
-        (id, tree) = (entry.id, loaded)
+        return (entry.id, loaded)
     }
 
     deinit { if let tree { git_tree_free(tree) } }
