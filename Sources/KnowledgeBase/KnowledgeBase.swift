@@ -12,14 +12,19 @@ public struct KnowledgeBase: Sendable {
     public let notesRoot: String
     /// Gates directory relative to ``root``.
     public let gatesRoot: String
-    /// Runs the git commands behind provenance; counts them.
-    public let git: Git
+    /// The repository behind provenance, read in-process, and its last-commit index.
+    let git: GitReader
 
-    public init(root: URL, notesRoot: String = "kb/notes", gatesRoot: String = "kb/instructions/review-gates") {
+    /// `lastCommitStorage` keeps the last-commit index between processes (the review store);
+    /// without it the index lives as long as this value and its copies.
+    public init(
+        root: URL, notesRoot: String = "kb/notes", gatesRoot: String = "kb/instructions/review-gates",
+        lastCommitStorage: LastCommitStorage? = nil
+    ) {
         self.root = root.standardizedFileURL
         self.notesRoot = Self.trimSlashes(notesRoot)
         self.gatesRoot = Self.trimSlashes(gatesRoot)
-        self.git = Git(workTree: self.root)
+        git = GitReader(root: self.root, notesRoot: self.notesRoot, gatesRoot: self.gatesRoot, storage: lastCommitStorage)
     }
 
     // MARK: Notes

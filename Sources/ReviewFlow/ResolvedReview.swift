@@ -21,7 +21,7 @@ public struct ResolvedReview: Sendable {
         try ReviewPrompt.refuseReservedSentinels(path: note.path, text: note.text)
         gates = try kb.requestedGates(for: note, arguments: gateArguments)
         let provenance = try kb.provenance(notes: [note.path], gates: gates)
-        guard let noteProvenance = provenance.notes[note.path] else {
+        guard let noteProvenance = provenance.notes.first else {
             throw KnowledgeBaseError("no provenance for note: \(note.path)")
         }
         self.gateShas = provenance.gateShas

@@ -10,7 +10,7 @@ public enum StaleSelection {
     }
 
     /// Expands `gateArguments` per note (gates that do not apply to a note are skipped),
-    /// reads current provenance in one batch, and asks the store's stale selector.
+    /// reads current provenance in one batch (in-process, see ``KnowledgeBase/provenance(notes:gates:)``), and asks the store's stale selector.
     /// `notePaths` nil means every note of the KB. A note that cannot be read is skipped and
     /// listed, never an error: one bad file does not stop the selection of the others.
     public static func select(
@@ -23,10 +23,10 @@ public enum StaleSelection {
         for id in try gateArguments.flatMap(kb.gateIds) where seen.insert(id).inserted { gates.append(try kb.gate(id)) }
         let (provenance, gateShas) = try kb.provenance(notes: notes.map(\.path), gates: gates)
         var candidates: [StaleCandidate] = []
-        for note in notes {
-            guard let noteSha = provenance[note.path]?.sha else { continue }
+        for (note, noteProvenance) in zip(notes, provenance) {
             for gate in gates where gate.applies(to: note) {
-                candidates.append(StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.id] ?? ""))
+                candidates.append(
+                    StaleCandidate(notePath: note.path, noteSha: noteProvenance.sha, gateId: gate.id, gateSha: gateShas[gate.id] ?? ""))
             }
         }
         let pairs = try store.stale(modelId: modelId, candidates: candidates, currentOnly: currentOnly)

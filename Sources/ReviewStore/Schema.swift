@@ -14,6 +14,9 @@ enum Schema {
         migrator.registerMigration("revq-job-runs-v1") { db in
             try db.execute(sql: jobRuns)
         }
+        migrator.registerMigration("revq-last-commit-index-v1") { db in
+            try db.execute(sql: ReviewStore.lastCommitIndexTable)
+        }
         return migrator
     }
 

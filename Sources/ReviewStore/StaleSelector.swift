@@ -38,7 +38,7 @@ extension ReviewStore {
         let gateIds = Array(Set(candidates.map(\.gateId)))
         guard !gateIds.isEmpty else { return [] }
         let accepted = try pool.read { db in
-            var newest: [String: (noteSha: String, gateSha: String)] = [:]
+            var newest: [[UInt8]: (noteSha: String, gateSha: String)] = [:]
             let placeholders = databaseQuestionMarks(count: gateIds.count)
             let rows = try Row.fetchCursor(
                 db,
@@ -62,5 +62,6 @@ extension ReviewStore {
         }
     }
 
-    static func key(_ note: String, _ gate: String) -> String { note + "\u{0}" + gate }
+    /// Byte for byte: `String` equality is canonical, and NFC and NFD spellings of a name are two notes.
+    static func key(_ note: String, _ gate: String) -> [UInt8] { Array(note.utf8) + [0] + Array(gate.utf8) }
 }

@@ -51,7 +51,7 @@ struct SweepBatch {
         }
         let prepared = prepare(pending, gate: gate)
         guard !prepared.notes.isEmpty else { return try finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
-        let provenance: [String: NoteProvenance]
+        let provenance: [NoteProvenance]
         let gateSha: String
         do {
             // One provenance batch for the gate and every note of the batch.
@@ -60,10 +60,10 @@ struct SweepBatch {
         } catch {
             return try executor.settle(claimed, .fail(reason: "\(error)"))
         }
-        let requests = prepared.notes.map { note in
+        let requests = zip(prepared.notes, provenance).map { note, provenance in
             NewRun(
                 notePath: note.path, modelId: ModelPartition.requested(job.model), runner: job.runner,
-                noteSha: provenance[note.path]?.sha ?? "", noteCommit: provenance[note.path]?.commit, gates: [(gate.id, gateSha)])
+                noteSha: provenance.sha, noteCommit: provenance.commit, gates: [(gate.id, gateSha)])
         }
         let runIDs = try context.store.createRuns(requests, job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
         context.log("batch started", job.id, ["runs": "\(JobExecutor.list(runIDs))", "runner": "\(job.runner)", "gate": "\(gate.id)"])

@@ -22,8 +22,9 @@ struct StaleCommand: ParsableCommand {
 
     func run() throws {
         let settings = try global.settings()
+        let store = try global.store(settings)
         let selection = try StaleSelection.select(
-            kb: global.knowledgeBase(settings), store: global.store(settings), modelId: ModelPartition.requested(model),
+            kb: global.knowledgeBase(settings).sharingLastCommits(with: store), store: store, modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
         Output.warnSkipped(selection.skipped)
         let pairs = selection.pairs
