@@ -65,7 +65,13 @@ extension KnowledgeBase {
 
     /// The blob id of each work-tree file, committed or not (`git hash-object <path>`), in order.
     public func workTreeBlobIds(_ paths: [String]) throws -> [String] {
-        try fileStates(paths).map(\.workTree.hex)
+        guard !paths.isEmpty else { return [] }
+        let opened = try git.opened()
+        do {
+            return try paths.map { try opened.repository.workTreeBlobID(path: opened.prefix + Array($0.utf8)).hex }
+        } catch let error as GitError {
+            throw KnowledgeBaseError("cannot read git state in \(root.path): \(error)")
+        }
     }
 
     /// The last commit that touched each path (`git log -1 --format=%H -- <path>`), in order;

@@ -10,26 +10,34 @@ public enum StaleSelection {
     }
 
     /// Expands `gateArguments` per note (gates that do not apply to a note are skipped),
-    /// reads current provenance in one batch (in-process, see ``KnowledgeBase/provenance(notes:gates:)``), and asks the store's stale selector.
-    /// `notePaths` nil means every note of the KB. A note that cannot be read is skipped and
-    /// listed, never an error: one bad file does not stop the selection of the others.
+    /// reads the notes' provenance and the gates' blob shas as they are on disk (a dirty or
+    /// uncommitted gate that changed since its acceptance is `gate-changed`), all in-process,
+    /// and asks the store's stale selector. `notePaths` nil means every note of the KB;
+    /// `currentOnly` keeps the notes whose frontmatter says `status: current`, reviewed or not.
+    /// A note that cannot be read is skipped and listed, never an error: one bad file does not
+    /// stop the selection of the others.
     public static func select(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
     ) throws -> Result {
         let listing = try kb.readNotes(notePaths)
-        let notes = listing.notes
+        let notes = listing.notes.filter { !currentOnly || isCurrent($0) }
         var gates: [Gate] = []
         var seen: Set<String> = []
         for id in try gateArguments.flatMap(kb.gateIds) where seen.insert(id).inserted { gates.append(try kb.gate(id)) }
-        let (provenance, gateShas) = try kb.provenance(notes: notes.map(\.path), gates: gates)
+        let provenance = try kb.noteProvenance(notes.map(\.path))
+        let gateShas = try kb.diskBlobShas(gates.map(\.path))
         var candidates: [StaleCandidate] = []
         for (note, noteProvenance) in zip(notes, provenance) {
             for gate in gates where gate.applies(to: note) {
                 candidates.append(
-                    StaleCandidate(notePath: note.path, noteSha: noteProvenance.sha, gateId: gate.id, gateSha: gateShas[gate.id] ?? ""))
+                    StaleCandidate(notePath: note.path, noteSha: noteProvenance.sha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
             }
         }
-        let pairs = try store.stale(modelId: modelId, candidates: candidates, currentOnly: currentOnly)
-        return Result(pairs: pairs, skipped: listing.skipped)
+        return Result(pairs: try store.stale(modelId: modelId, candidates: candidates), skipped: listing.skipped)
+    }
+
+    /// A current note: its frontmatter says `status: current`.
+    public static func isCurrent(_ note: Note) -> Bool {
+        note.frontmatter.fields["status"] == "current"
     }
 }

@@ -53,7 +53,7 @@ public enum ConfigParser {
             case "retry": config.retry = try retry(value)
             case "quota": config.quota = try quota(value)
             case "sweep": config.sweep = try sweep(value)
-            case "runners": config.runners = try runners(value)
+            case "runners": config.runners = RunnerProfile.withAliases(try runners(value))
             default: return false
             }
             return true
