@@ -25,8 +25,8 @@ public final class ReviewStore: Sendable {
     /// commit is on disk when the write returns, before anything that depends on it happens.
     ///
     /// Any number of processes may open one fresh store at once: the first-time setup (WAL
-    /// mode, schema) runs under an exclusive `flock` of the store file, which SQLite's own
-    /// `fcntl` locks do not see. A store in a group-writable directory is created
+    /// mode, schema) runs under an exclusive `flock` of the store's directory (never a descriptor
+    /// of the store file: closing one would drop SQLite's `fcntl` locks, see ``StoreFile``). A store in a group-writable directory is created
     /// group-writable, and SQLite gives its WAL the same mode.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
         var configuration = GRDB.Configuration()
