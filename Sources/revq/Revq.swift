@@ -10,7 +10,7 @@ struct Revq: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, RunsCommand.self, StaleCommand.self, DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
             SpoolCommand.self,
-            StatusCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
+            StatusCommand.self, UsageCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
         ]
     )
 
