@@ -1,4 +1,5 @@
 public import Foundation
+import Dispatch
 import GRDB
 import ReviewFormat
 import RevqTime
@@ -13,25 +14,60 @@ import RevqTime
 public final class ReviewStore: Sendable {
     let pool: DatabasePool
 
+    /// The store file's identity when it was opened: a file put in its place (or its removal)
+    /// is noticed by ``checkIdentity()`` before a worker writes into the old, unlinked file.
+    let identity: FileIdentity
+    public let path: String
+    let busyTimeout: TimeInterval
+
     /// Opens the store at `path`, creating it and its parent directory when missing, and
-    /// brings its schema up to date.
+    /// brings its schema up to date. Commits are durable (`synchronous=FULL` in WAL mode): a
+    /// commit is on disk when the write returns, before anything that depends on it happens.
+    ///
+    /// Any number of processes may open one fresh store at once: the first-time setup (WAL
+    /// mode, schema) runs under an exclusive `flock` of the store file, which SQLite's own
+    /// `fcntl` locks do not see. A store in a group-writable directory is created
+    /// group-writable, and SQLite gives its WAL the same mode.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
         var configuration = GRDB.Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
         configuration.journalMode = .wal
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        self.path = path
+        self.busyTimeout = busyTimeout
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let setup = try StoreFile.lockForSetup(path)
+            defer { setup.unlock() }
+            identity = setup.identity
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous=NORMAL` for WAL, where a commit is durable only at the next
+            // checkpoint. Only the writer connection writes, so only it needs FULL.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             // Only a store that lacks something is written to: opening an up-to-date store
             // while another process holds the write lock must not wait for it.
             let migrator = Schema.migrator
             if try !pool.read(migrator.hasCompletedMigrations) { try migrator.migrate(pool) }
         } catch let error as DatabaseError {
             throw ReviewStoreError("cannot open review store \(path): \(error.message ?? error.description)", isRefusal: false)
+        } catch let error as StoreFile.SetupError {
+            throw ReviewStoreError("cannot open review store \(path): \(error.reason)", isRefusal: false)
         }
     }
+
+    /// The writer connection's `PRAGMA synchronous` (2 = FULL).
+    public func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Runs `body` with this store on a dispatch thread, off the Swift concurrency pool: a store
+    /// call may wait out the whole busy timeout, and must not hold a pool thread meanwhile.
+    public func perform<T: Sendable>(_ body: @escaping @Sendable (ReviewStore) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.callQueue.async { continuation.resume(with: Result { try body(self) }) }
+        }
+    }
+
+    private static let callQueue = DispatchQueue(label: "revq.review-store", attributes: .concurrent)
 
     // MARK: Lifecycle
 

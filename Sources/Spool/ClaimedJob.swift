@@ -114,6 +114,22 @@ public final class ClaimedJob: Sendable {
         return state
     }
 
+    /// Undoes the claim: the job goes back to `new/` (a parked sweep stays in `waiting/`) as it was, without a history entry and
+    /// without spending an attempt. Writes no file, so it works on a full disk; for faults that
+    /// are not the job's (the store or the disk), when nothing of the attempt is to be kept.
+    public func putBack() throws {
+        try descriptor.withLock { fd in
+            guard fd >= 0 else { throw SpoolError.alreadyReleased(id: job.id) }
+            // A parked sweep taken by its end-of-sweep stage simply stays in `waiting/`.
+            if source == .active {
+                try spool.move(job.id.fileName, from: .active, to: .new)
+                try SystemCalls.syncDirectory(spool.directory(.new))
+            }
+            close(fd)
+            fd = -1
+        }
+    }
+
     /// Parks an expanded sweep in `waiting/` until its batches end, without spending an attempt.
     public func park(_ report: AttemptReport, now: Date = Date()) throws {
         try leave(to: .waiting, job: recording(report, outcome: .expanded, now: now), sidecar: nil)

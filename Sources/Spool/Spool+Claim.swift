@@ -20,8 +20,9 @@ extension Spool {
     /// rename, so a file in `active/` is never unlocked while its claimer lives. A file that is
     /// not a valid job is moved to `failed/` instead (see ``quarantine(_:from:reason:)``).
     ///
-    /// The rename into `active/` is not `fsync`ed: after a crash a claim may be undone, and the
-    /// job is simply claimed again.
+    /// `active/` is `fsync`ed after the rename, so the claim is on disk before the job's run is
+    /// created: after a power cut a job with a run is found in `active/` and recovered, never
+    /// left in `new/` beside a run that claims it.
     public func claim(_ name: String, rules: JobRules, now: Date = Date()) throws -> ClaimOutcome {
         let entry = try LockedEntry.open(path(.new, name))
         guard case .locked(let fd, let size) = entry else {
@@ -49,7 +50,14 @@ extension Spool {
             return .busy
         }
         keep = true
-        return .claimed(ClaimedJob(job: job, spool: self, descriptor: fd, claimedAt: now))
+        let claimed = ClaimedJob(job: job, spool: self, descriptor: fd, claimedAt: now)
+        do {
+            try SystemCalls.syncDirectory(directory(.active))
+        } catch {
+            try? claimed.putBack()
+            throw error
+        }
+        return .claimed(claimed)
     }
 
     private func quarantined(_ name: String, reason: String) throws -> ClaimOutcome {

@@ -26,7 +26,8 @@ public struct Spool: Sendable {
     func temporaryPath(_ name: String) -> String { root + "/tmp/" + name }
     var keysDirectory: String { root + "/keys" }
 
-    /// Creates the root and every spool directory that is missing, mode 0770 whatever the umask.
+    /// Creates the root and every spool directory that is missing, mode 0770 whatever the umask
+    /// (plus setgid, inherited from a setgid parent).
     public func createDirectories() throws {
         try Self.makeDirectory(root, parents: true)
         for name in JobState.allCases.map(\.rawValue) + ["tmp", "keys"] {
@@ -46,7 +47,11 @@ public struct Spool: Sendable {
 
     private static func makeDirectory(_ path: String, parents: Bool) throws {
         if mkdir(path, directoryMode) == 0 {
-            try SystemCalls.check("chmod", path) { chmod(path, directoryMode) }
+            // Whatever the umask, but keeping the setgid bit a directory inherits from a setgid
+            // parent: files made in it then belong to the spool's group, not the creator's.
+            var info = stat()
+            let inherited = stat(path, &info) == 0 ? info.st_mode & S_ISGID : 0
+            try SystemCalls.check("chmod", path) { chmod(path, directoryMode | inherited) }
             return
         }
         switch errno {
