@@ -76,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "RevqConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat"], swiftSettings: swiftSettings),

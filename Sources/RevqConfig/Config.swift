@@ -1,3 +1,5 @@
+import ReviewFormat
+
 /// The contents of `revq.yaml`: every setting with its built-in default.
 ///
 /// Paths are kept as written; ``Settings`` resolves them against flags, environment
@@ -114,8 +116,19 @@ public struct RunnerProfile: Sendable, Equatable {
         self.model = model
     }
 
-    public static let builtIn: [String: RunnerProfile] = [
+    public static let builtIn = withAliases([
         "codex": RunnerProfile(kind: .codex, command: ["codex"]),
-        "claude": RunnerProfile(kind: .claudeCode, command: ["claude"]),
-    ]
+        "claude-code": RunnerProfile(kind: .claudeCode, command: ["claude"]),
+    ])
+
+    /// The profiles with each alias of ``RunnerName`` (`claude` for `claude-code`) naming the
+    /// same profile, whichever of the two names the config used.
+    public static func withAliases(_ profiles: [String: RunnerProfile]) -> [String: RunnerProfile] {
+        var all = profiles
+        for (alias, name) in RunnerName.aliases {
+            if all[alias] == nil, let profile = all[name] { all[alias] = profile }
+            if all[name] == nil, let profile = all[alias] { all[name] = profile }
+        }
+        return all
+    }
 }

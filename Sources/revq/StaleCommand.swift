@@ -12,11 +12,12 @@ struct StaleCommand: ParsableCommand {
     @Option(help: "The model partition.") var model: String
     @Argument(help: "Gate ids or lens names.") var gates: [String]
     @Option(name: .customLong("note"), help: "Only these notes (repeatable; default: every note).") var notes: [String] = []
-    @Flag(help: "Only pairs reviewed before under this partition (skip missing-review).") var current = false
+    @Flag(help: "Only notes whose frontmatter says status: current, reviewed or not.") var current = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         if gates.isEmpty { throw ValidationError("name at least one gate or bundle") }
+        if ModelPartition.requested(model).isEmpty { throw ValidationError("--model must not be empty") }
     }
 
     func run() throws {

@@ -21,6 +21,7 @@ import Testing
         #expect(started.gate_ids == [SampleKB.clarity, SampleKB.residue])
         #expect(started.gates.first?["text"] == "Is the note clear?\n")
         #expect(started.model == "gpt-5-4-high")
+        #expect(started.runner == "claude-code", "claude is the original's claude-code")
 
         try sample.directory.write("review.md", "Mostly clean.\n\n- WARN: one phrase\n\n## Result: WARN\n")
         let first = try RevqBinary.run(
