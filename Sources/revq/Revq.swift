@@ -11,7 +11,7 @@ struct Revq: AsyncParsableCommand {
             RunCommand.self, RunsCommand.self, StaleCommand.self, FindingsCommand.self, AckCommand.self, GatesCommand.self,
             DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
             SpoolCommand.self,
-            StatusCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
+            StatusCommand.self, UsageCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
         ]
     )
 
