@@ -131,6 +131,7 @@ let package = Package(
             dependencies: ["Usage", "ReviewStore", "Runner", "RevqConfig", "TestSupport", "revq"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "StatusServerTests", dependencies: ["StatusServer"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

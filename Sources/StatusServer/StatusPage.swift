@@ -37,7 +37,7 @@ enum StatusPage {
     }
 
     static func queue(_ snapshot: StatusSnapshot) -> String {
-        var body = table(["state", "jobs"], snapshot.counts.map { [$0.state, String($0.jobs)] })
+        var body = table(snapshot.counts.map(\.state), [snapshot.counts.map { String($0.jobs) }])
         body += "<p>oldest ready: " + escape(snapshot.oldestReadyAge.map { "\(duration($0)) ago" } ?? "none") + "</p>\n"
         let claiming = snapshot.pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"
         return body + "<p>claiming: \(escape(claiming))</p>\n"
@@ -134,6 +134,7 @@ enum StatusPage {
         h1{margin:0}h2{font-size:1.05em;margin:1.2em 0 .4em;border-bottom:1px solid #ddd}
         .meta,.none{color:#666}table{border-collapse:collapse}
         th,td{text-align:left;padding:.15em .8em .15em 0;vertical-align:top}
-        th{font-weight:600;color:#444}td{font-variant-numeric:tabular-nums}
+        th{font-weight:600;color:#444}td{font-variant-numeric:tabular-nums;white-space:nowrap}
+        td:last-child{white-space:normal}
         """
 }

@@ -59,6 +59,30 @@ import Testing
         #expect(html.contains("prose/clarity: warn"))
     }
 
+    @Test func aRunningJobShowsItsElapsedTime() throws {
+        let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\n")
+        defer { harness.remove() }
+        let log = harness.home.url.appendingPathComponent("worker.log")
+        try harness.setMode("slow")
+        let worker = try Self.startWorker(harness, log: log)
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        let base = try Self.listeningAddress(log)
+        let id = try harness.enqueue()
+        #expect(eventually(20) { FileManager.default.fileExists(atPath: harness.startedMarker.path) })
+        let html = try Self.get(base + "/").body
+        let running = try #require(
+            html.components(separatedBy: "<section id=\"running\">").last?.components(separatedBy: "</section>").first)
+        #expect(running.contains("<td>\(id)</td>"))
+        #expect(running.contains("review kb/notes/a.md [prose]"))
+        #expect(running.range(of: #"<td>\d+s</td>"#, options: .regularExpression) != nil, "elapsed time in \(running)")
+        let exposition = try Self.parse(try Self.get(base + "/metrics").body)
+        #expect(exposition.contains { $0.name == "revq_jobs" && $0.labels == ["state": "active"] && $0.value == 1 })
+        #expect(exposition.contains { $0.name == "revq_runs" && $0.labels == ["status": "running"] && $0.value == 1 })
+    }
+
     @Test func aBadListenAddressIsAConfigMistake() throws {
         let harness = try WorkerHarness()
         defer { harness.remove() }
