@@ -30,8 +30,26 @@ public struct Config: Sendable, Equatable {
     /// Seconds running jobs get to finish after SIGTERM before they are stopped and requeued.
     public var drainGraceSeconds = 30
     public var logLevel = LogLevel.info
+    /// Where the worker serves `/metrics` and the status page (`host:port`); nil: not at all.
+    public var metricsListen: String?
+    /// Prices per model, as the runners' telemetry names the model, for `revq usage`'s cost column.
+    public var prices: [String: ModelPrice] = [:]
 
     public init() {}
+}
+
+/// What a model's tokens cost, in US dollars per million tokens.
+public struct ModelPrice: Sendable, Equatable {
+    public var inputPerMTok: Double
+    public var outputPerMTok: Double
+    /// Input read from a prompt cache; the input price when not given.
+    public var cachedInputPerMTok: Double?
+
+    public init(inputPerMTok: Double, outputPerMTok: Double, cachedInputPerMTok: Double? = nil) {
+        self.inputPerMTok = inputPerMTok
+        self.outputPerMTok = outputPerMTok
+        self.cachedInputPerMTok = cachedInputPerMTok
+    }
 }
 
 public struct RetryPolicy: Sendable, Equatable {
