@@ -53,6 +53,8 @@ import Testing
         #expect(html.contains("codex exited 3"))
         #expect(html.contains(failed))
         #expect(html.contains("prose/clarity: warn"))
+        // The codex review's two warn gates are current findings under its actual partition.
+        #expect(html.contains("<tr><td>gpt-5-4-xhigh</td><td>2</td><td>0</td><td>0</td><td>revq findings --model gpt-5-4-xhigh</td></tr>"))
     }
 
     @Test func aRunningJobShowsItsElapsedTime() throws {
