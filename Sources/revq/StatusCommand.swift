@@ -7,7 +7,8 @@ import Spool
 import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
-/// listings only (no job file is read), the jobs running now, and a quota pause of the pool.
+/// listings only (no job file is read), the jobs running now, a quota pause of the pool, and a
+/// worker's stop of claiming for a store or disk fault.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs, pause state.")
@@ -21,6 +22,7 @@ struct StatusCommand: ParsableCommand {
         let sweeps = try runningSweeps(spool, storePath: settings.storePath.path)
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         let pausedUntil = spool.pausedUntil()
+        let stopped = spool.claimingStopped()
         if json {
             let document = JSONValue.object([
                 ("spool", .string(spool.root)),
@@ -30,6 +32,7 @@ struct StatusCommand: ParsableCommand {
                 ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
                 ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
+                ("claiming_stopped", stopped.map(JSONValue.string) ?? .null),
             ])
             return print(document.serialized)
         }
@@ -38,7 +41,11 @@ struct StatusCommand: ParsableCommand {
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
         for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
         for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
-        print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
+        if let stopped {
+            print("claiming: stopped (\(stopped))")
+        } else {
+            print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
+        }
     }
 
     /// The progress of each sweep waiting for its batches (read only when there is one).
