@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .target(name: "ReviewFormat", swiftSettings: swiftSettings),
@@ -42,9 +45,30 @@ let package = Package(
         ),
         .target(name: "Spool", dependencies: ["RevqTime"], swiftSettings: swiftSettings),
         .target(
+            name: "Usage", dependencies: ["ReviewStore", "Runner", "RevqConfig", "RevqTime"], swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WorkerMetrics",
+            dependencies: ["Runner", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StatusServer",
+            dependencies: [
+                "ReviewStore", "Spool", "Usage", "Runner", "RevqTime", "ReviewFormat", "WorkerMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Worker",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Runner",
+                "WorkerMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -52,7 +76,7 @@ let package = Package(
         ),
         .target(
             name: "RevqConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat"], swiftSettings: swiftSettings),
@@ -60,6 +84,7 @@ let package = Package(
             name: "revq",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Runner", "Spool", "Worker",
+                "Usage", "WorkerMetrics", "StatusServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -106,6 +131,12 @@ let package = Package(
             name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "Runner", "RevqConfig"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "UsageTests",
+            dependencies: ["Usage", "ReviewStore", "Runner", "RevqConfig", "TestSupport", "revq"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "StatusServerTests", dependencies: ["StatusServer"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -143,11 +143,12 @@ public struct KnowledgeBase: Sendable {
         path.split(separator: "/").joined(separator: "/")
     }
 
-    /// The components of a relative path; refuses absolute paths, `.`/`..` and empty paths.
+    /// The components of a relative path without `.` components (`./kb/notes/a.md` is
+    /// `kb/notes/a.md`); refuses absolute paths, `..` and empty paths.
     static func relativeComponents(_ path: String, what: String) throws -> [String] {
         guard !path.hasPrefix("/") else { throw KnowledgeBaseError("\(what) must be relative to the KB root: \(path)") }
-        let components = path.split(separator: "/").map(String.init)
-        guard !components.isEmpty, !components.contains(where: { $0 == ".." || $0 == "." }),
+        let components = path.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard !components.isEmpty, !components.contains(".."),
             !path.contains("\0")
         else {
             throw KnowledgeBaseError("\(what) must stay inside the KB root: \(path)")

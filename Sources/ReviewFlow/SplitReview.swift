@@ -6,8 +6,10 @@ public import ReviewStore
 /// finalizes. Finalizing stores the canonical bundle and writes the artifacts exactly as a
 /// queued review would.
 public enum SplitReview {
-    /// Records one gate's review text, in canonical form, on a running run.
+    /// Records one gate's review text, in canonical form, on a running run; a leading
+    /// `<!-- REVIEW-METADATA … -->` block is not part of the review.
     public static func writeGate(store: ReviewStore, run: Int64, gateId: String, text: String) throws -> Decision {
+        let text = DecisionParser.removingMetadataBlock(text)
         guard !text.allSatisfy(\.isWhitespace) else { throw ReviewFormatError("empty review body for gate: \(gateId)") }
         let canonical = DecisionParser.canonicalize(text)
         try store.recordGateReview(

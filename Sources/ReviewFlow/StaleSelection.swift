@@ -4,23 +4,31 @@ public import ReviewStore
 /// The stale (note, gate) pairs of a knowledge base under one partition.
 public enum StaleSelection {
     /// Expands `gateArguments` per note (gates that do not apply to a note are skipped),
-    /// reads current provenance in batched git calls, and asks the store's stale selector.
-    /// `notePaths` nil means every note of the KB.
+    /// reads the notes' provenance and the gates' blob shas as they are on disk (a dirty or
+    /// uncommitted gate that changed since its acceptance is `gate-changed`), and asks the
+    /// store's stale selector. `notePaths` nil means every note of the KB; `currentOnly`
+    /// keeps the notes whose frontmatter says `status: current`, reviewed or not.
     public static func select(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
     ) throws -> [StalePair] {
-        let notes = try (notePaths ?? kb.notePaths()).map(kb.note)
+        let notes = try (notePaths ?? kb.notePaths()).map(kb.note).filter { !currentOnly || isCurrent($0) }
         var gates: [Gate] = []
         var seen: Set<String> = []
         for id in try gateArguments.flatMap(kb.gateIds) where seen.insert(id).inserted { gates.append(try kb.gate(id)) }
-        let (provenance, gateShas) = try kb.provenance(notes: notes.map(\.path), gates: gates)
+        let provenance = try kb.noteProvenance(notes.map(\.path))
+        let gateShas = try kb.diskBlobShas(gates.map(\.path))
         var candidates: [StaleCandidate] = []
         for note in notes {
             guard let noteSha = provenance[note.path]?.sha else { continue }
             for gate in gates where gate.applies(to: note) {
-                candidates.append(StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.id] ?? ""))
+                candidates.append(StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
             }
         }
-        return try store.stale(modelId: modelId, candidates: candidates, currentOnly: currentOnly)
+        return try store.stale(modelId: modelId, candidates: candidates)
+    }
+
+    /// A current note: its frontmatter says `status: current`.
+    public static func isCurrent(_ note: Note) -> Bool {
+        note.frontmatter.fields["status"] == "current"
     }
 }

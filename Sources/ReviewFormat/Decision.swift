@@ -1,42 +1,40 @@
 /// The outcome of one gate review.
-///
-/// Ordered by severity for finding bullets: ``fail`` outranks ``warn``, which outranks ``pass``.
 public enum Decision: String, Sendable, CaseIterable, Codable {
     case pass, warn, fail, error, unknown
 
     /// The upper-case spelling used in result lines (`## Result: PASS`).
     public var label: String { rawValue.uppercased() }
-}
 
-/// Reads a decision out of a review text and writes the text back in canonical form.
-///
-/// Explicit result lines win (`## Result: X`, `Result: X`, `## Verdict: X`, `Verdict: X`;
-/// `ok` and `info` mean pass); if they disagree the decision is ``Decision/unknown``.
-/// Without a result line, the most severe finding decides: bullets such as `- FAIL: …`
-/// and bold leads such as `**WARN — …**`. With neither, the decision is unknown.
-public enum DecisionParser {
-    public static func decision(of text: String) -> Decision {
-        let lines = text.textLines()
-        let explicit = Set(lines.compactMap { explicitResult(in: $0) })
-        if explicit.count > 1 { return .unknown }
-        if let only = explicit.first { return only }
-        let severity = lines.compactMap { findingSeverity(in: $0) }.max() ?? 0
-        switch severity {
-        case 3: return .fail
-        case 2: return .warn
-        case 1: return .pass
-        default: return .unknown
+    /// A decision word of a review (`pass`, `ok`, `info`, `warn`, `fail`, `error`, `unknown`,
+    /// lower case); `ok` and `info` mean pass.
+    init?(word: String) {
+        switch word {
+        case "pass", "ok", "info": self = .pass
+        default: self.init(rawValue: word)
         }
     }
 
-    /// The stored form of a review: every result line removed, surrounding blank space
-    /// trimmed, then `\n\n## Result: <DECISION>\n` appended.
+    /// Severity order of findings: pass < warn < fail < error.
+    var severity: Int { Decision.allCases.firstIndex(of: self)! }
+}
+
+/// Reads a decision out of a review text and writes the text back in canonical form, the
+/// way the original system does (SPEC §1).
+///
+/// In order: `Flagging as X` anywhere (all agreeing, else unknown); `Revised result: X`
+/// lines (likewise); explicit result lines (``ReviewLineForms``), all agreeing, reconciled
+/// with the findings; else the most severe finding; else unknown.
+public enum DecisionParser {
+    public static func decision(of text: String) -> Decision {
+        decision(of: ReviewScanner(text))
+    }
+
+    /// The stored form of a review: every result line removed (also relaxed ones such as
+    /// `Result: PASS (1 INFO)` and split `## Result` / `PASS` pairs), runs of three or more
+    /// newlines collapsed to two, trimmed, then `\n\n## Result: <DECISION>\n` appended.
     public static func canonicalText(_ text: String, decision: Decision) -> String {
-        let kept = text.textLines()
-            .filter { explicitResult(in: $0) == nil }
-            .joined(separator: "\n")
-        let body = kept.trimmingWhitespace()
         let footer = "## Result: \(decision.label)\n"
+        let body = ReviewLineForms.removingResultLines(ReviewScanner(text))
         return body.isEmpty ? footer : body + "\n\n" + footer
     }
 
@@ -46,62 +44,38 @@ public enum DecisionParser {
         return (decision, canonicalText(text, decision: decision))
     }
 
-    /// The decision named by a result line, or nil when the line is not one.
-    /// Markdown emphasis (`*`, `` ` ``) and heading marks are ignored.
-    static func explicitResult(in line: Substring) -> Decision? {
-        var rest = Substring(line.filter { $0 != "*" && $0 != "`" }).trimmingWhitespace()
-        while rest.first == "#" { rest = rest.dropFirst() }
-        rest = rest.trimmingWhitespace()
-        let lowered = rest.lowercased()
-        let labelLength: Int
-        if lowered.hasPrefix("result") {
-            labelLength = 6
-        } else if lowered.hasPrefix("verdict") {
-            labelLength = 7
-        } else {
-            return nil
-        }
-        var value = rest.dropFirst(labelLength).trimmingWhitespace()
-        guard value.first == ":" else { return nil }
-        value = value.dropFirst().trimmingWhitespace()
-        let word = value.prefix { $0.isLetter }.lowercased()
-        let tail = value.dropFirst(word.count).trimmingWhitespace()
-        guard tail.isEmpty || tail.first.map({ ".,;(—-".contains($0) }) == true else { return nil }
-        switch word {
-        case "pass", "ok", "info": return .pass
-        case "warn", "warning": return .warn
-        case "fail", "failed": return .fail
-        case "error": return .error
-        case "unknown": return .unknown
-        default: return nil
-        }
+    /// The text without a leading `<!-- REVIEW-METADATA` … `-->` block (and the newlines
+    /// after it), as the split path stores reviews.
+    public static func removingMetadataBlock(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        let opening = Array("<!-- REVIEW-METADATA\n".utf8)
+        let closing = Array("\n-->".utf8)
+        guard bytes.starts(with: opening),
+            let close = (opening.count...max(opening.count, bytes.count - closing.count)).first(where: {
+                bytes[$0...].starts(with: closing)
+            })
+        else { return text }
+        var start = close + closing.count
+        if start < bytes.count && bytes[start] == UInt8(ascii: "\n") { start += 1 }
+        while start < bytes.count && bytes[start] == UInt8(ascii: "\n") { start += 1 }
+        return String(decoding: bytes[start...], as: UTF8.self)
     }
 
-    /// 3 for FAIL, 2 for WARN, 1 for INFO or PASS, when the line is a finding bullet
-    /// (`- FAIL: …`) or starts with a bold lead (`**WARN — …**`); nil otherwise.
-    static func findingSeverity(in line: Substring) -> Int? {
-        var rest = line.trimmingWhitespace()
-        var isBullet = false
-        if let first = rest.first, "-*+".contains(first), rest.dropFirst().first == " " {
-            rest = rest.dropFirst(2).trimmingWhitespace()
-            isBullet = true
-        }
-        let isBold = rest.hasPrefix("**")
-        if isBold { rest = rest.dropFirst(2) }
-        guard isBullet || isBold else { return nil }
-        let word = rest.prefix { $0.isUppercase }
-        let after = rest.dropFirst(word.count).trimmingWhitespace()
-        let severity: Int
-        switch word {
-        case "FAIL": severity = 3
-        case "WARN": severity = 2
-        case "INFO", "PASS": severity = 1
-        default: return nil
-        }
-        if after.hasPrefix(":") || (isBold && (after.hasPrefix("—") || after.hasPrefix("-") || after.hasPrefix("**"))) {
-            return severity
-        }
-        return nil
+    static func decision(of text: ReviewScanner) -> Decision {
+        let flagged = ReviewLineForms.flaggedDecisions(text)
+        if let first = flagged.first { return Set(flagged).count == 1 ? first : .unknown }
+        let revised = ReviewLineForms.revisedDecisions(text)
+        if let first = revised.first { return Set(revised).count == 1 ? first : .unknown }
+        let findings = ReviewLineForms.findingsDecision(text)
+        let explicit = Set(ReviewLineForms.explicitDecisions(text))
+        guard let stated = explicit.first else { return findings ?? .unknown }
+        guard explicit.count == 1 else { return .unknown }
+        let qualitative = ReviewLineForms.qualitativeFindings(text)
+        if stated == .warn && findings == .pass && ReviewLineForms.saysNoViolationsFound(text) { return .pass }
+        if stated == .warn && !qualitative.isDisjoint(with: ["minor", "moderate"]) { return .warn }
+        if stated == .fail && qualitative.contains("major") { return .fail }
+        if let findings, findings != stated { return .unknown }
+        return stated
     }
 }
 

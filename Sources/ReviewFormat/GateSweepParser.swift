@@ -27,14 +27,14 @@ public enum GateSweepParser {
         for line in output.textLines() {
             switch Sentinel(line: line) {
             case .noteStart(let note):
-                if let open { throw ReviewFormatError("nested note start before closing \(open.note)") }
+                if let open { throw ReviewFormatError("nested note review start before closing \(open.note)") }
                 guard expected.contains(note) else { throw ReviewFormatError("unexpected note in gate sweep output: \(note)") }
                 guard bodies[note] == nil else { throw ReviewFormatError("duplicate note in gate sweep output: \(note)") }
                 open = (note, [])
             case .noteEnd(let note):
-                guard let block = open else { throw ReviewFormatError("note end without start: \(note)") }
+                guard let block = open else { throw ReviewFormatError("note review end without start: \(note)") }
                 guard block.note == note else {
-                    throw ReviewFormatError("note end mismatch: expected \(block.note), found \(note)")
+                    throw ReviewFormatError("note review end mismatch: expected \(block.note), found \(note)")
                 }
                 bodies[note] = block.lines
                 open = nil
@@ -42,12 +42,16 @@ public enum GateSweepParser {
                 open?.lines.append(line)
             }
         }
-        if let open { throw ReviewFormatError("unterminated note block: \(open.note)") }
+        if let open { throw ReviewFormatError("unterminated note review block: \(open.note)") }
 
         var result = GateSweepOutput()
         for note in notes {
             guard let lines = bodies[note] else {
                 result.missingNotes.append(note)
+                continue
+            }
+            guard lines.contains(where: { !$0.trimmingWhitespace().isEmpty }) else {
+                result.defectiveNotes[note] = "empty note review block: \(note)"
                 continue
             }
             do {

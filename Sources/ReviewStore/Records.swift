@@ -24,6 +24,7 @@ public struct NewRun: Sendable {
     public var notePath: String
     /// The requested partition.
     public var modelId: String
+    /// The runner as recorded (``RunnerName/stored(_:)``: `claude` is recorded as `claude-code`).
     public var runner: String
     public var noteSha: String
     public var noteCommit: String?
@@ -34,7 +35,7 @@ public struct NewRun: Sendable {
     {
         self.notePath = notePath
         self.modelId = modelId
-        self.runner = runner
+        self.runner = RunnerName.stored(runner)
         self.noteSha = noteSha
         self.noteCommit = noteCommit
         self.gates = gates

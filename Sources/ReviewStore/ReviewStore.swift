@@ -218,7 +218,7 @@ public final class ReviewStore: Sendable {
 
     static func insert(_ review: GateReviewInput, into run: RunRecord, _ db: Database) throws -> Int64 {
         guard let gate = run.gates.first(where: { $0.gateId == review.gateId }) else {
-            throw ReviewStoreError.refused("gate not requested by review run \(run.id): \(review.gateId)")
+            throw ReviewStoreError.refused("gate \(review.gateId) is not part of review run \(run.id)")
         }
         let existing = try Int.fetchOne(
             db, sql: "SELECT COUNT(*) FROM gate_reviews WHERE review_run_id = ? AND gate_id = ?", arguments: [run.id, review.gateId])
@@ -244,7 +244,7 @@ public final class ReviewStore: Sendable {
         var reviews: [String: (id: Int64, sha: String)] = [:]
         for row in rows { reviews[row["gate_id"]] = (row["id"], row["gate_sha"]) }
         let requested = Set(run.gates.map(\.gateId))
-        let missing = run.gates.map(\.gateId).filter { reviews[$0] == nil }
+        let missing = run.gates.map(\.gateId).filter { reviews[$0] == nil }.sorted()
         if !missing.isEmpty { throw ReviewStoreError("missing gates: \(missing.joined(separator: ", "))", isRefusal: false) }
         let unexpected = reviews.keys.filter { !requested.contains($0) }.sorted()
         if !unexpected.isEmpty {

@@ -1,21 +1,46 @@
 import GRDB
 
-/// The review store's schema (SPEC §2), compatible with the original system's
-/// `review-store.sqlite`: every statement is `IF NOT EXISTS`, so opening an existing store
-/// adds only what it lacks (indexes, and GRDB's own migration table) and never changes
-/// its four tables.
+/// The review store's schema (SPEC §2), the original system's `review-store.sqlite`: its four
+/// tables, its indexes and its two views. Every statement is `IF NOT EXISTS`, so opening a
+/// store the original tools made adds only revq's own bookkeeping (`revq_job_runs` and
+/// GRDB's migration table) and never changes its tables.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("review-store-v1") { db in
-            try db.execute(sql: reviewStoreTables)
-            try db.execute(sql: readerIndexes)
+            try db.execute(sql: reviewStoreTables + originalIndexes + views)
         }
         migrator.registerMigration("revq-job-runs-v1") { db in
             try db.execute(sql: jobRuns)
         }
+        migrator.registerMigration("review-store-v2-original-indexes-and-views") { db in
+            try replaceEarlyRevqObjects(db)
+        }
         return migrator
     }
+
+    /// Brings a store made by an earlier revq to the original's shape: its own index names
+    /// (which duplicated the original's) are dropped, a `current_gate_acceptances` view with
+    /// other columns than the original's is made again, and what is missing is added.
+    static func replaceEarlyRevqObjects(_ db: Database) throws {
+        for index in [
+            "gate_reviews_run_gate", "review_runs_note_model_started", "review_runs_status", "gate_reviews_note_gate_model",
+            "acceptance_events_key", "acceptance_events_model_gate", "acceptance_events_review",
+        ] {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
+        }
+        let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(current_gate_acceptances)").map { $0["name"] as String }
+        if columns != currentAcceptanceColumns {
+            try db.execute(sql: "DROP VIEW IF EXISTS stale_gate_pairs; DROP VIEW IF EXISTS current_gate_acceptances")
+        }
+        try db.execute(sql: originalIndexes + views)
+    }
+
+    /// The columns of `current_gate_acceptances`, in order.
+    static let currentAcceptanceColumns = [
+        "note_path", "gate_id", "model_id", "accepted_review_id", "accepted_note_sha", "accepted_note_commit", "accepted_gate_sha",
+        "accepted_at", "acceptance_kind",
+    ]
 
     static let reviewStoreTables = """
         CREATE TABLE IF NOT EXISTS review_runs (
@@ -55,8 +80,6 @@ enum Schema {
             reviewed_at TEXT NOT NULL,
             review_kind TEXT NOT NULL CHECK (review_kind IN ('full-review', 'manual-import'))
         );
-        CREATE UNIQUE INDEX IF NOT EXISTS gate_reviews_run_gate
-            ON gate_reviews(review_run_id, gate_id) WHERE review_run_id IS NOT NULL;
         CREATE TABLE IF NOT EXISTS acceptance_events (
             id INTEGER PRIMARY KEY,
             note_path TEXT NOT NULL,
@@ -70,10 +93,38 @@ enum Schema {
             acceptance_kind TEXT NOT NULL CHECK (acceptance_kind IN
                 ('full-review', 'gate-migration', 'trivial-change-ack', 'migration-import', 'manual-override'))
         );
+        """
+
+    /// The original's indexes: runs by note/model/start, a run's gates by ordinal, reviews by
+    /// note/gate/model, by reviewed sha, by time, unique by run and gate, by run; acceptances
+    /// by key and time, and newest by key.
+    static let originalIndexes = """
+        CREATE INDEX IF NOT EXISTS idx_review_runs_note_model_started ON review_runs(note_path, model_id, started_at DESC);
+        CREATE INDEX IF NOT EXISTS idx_review_run_gates_run_ordinal ON review_run_gates(review_run_id, ordinal);
+        CREATE INDEX IF NOT EXISTS idx_gate_reviews_note_gate_model ON gate_reviews(note_path, gate_id, model_id);
+        CREATE INDEX IF NOT EXISTS idx_gate_reviews_reviewed_sha ON gate_reviews(reviewed_note_sha);
+        CREATE INDEX IF NOT EXISTS idx_gate_reviews_reviewed_at ON gate_reviews(reviewed_at);
+        CREATE UNIQUE INDEX IF NOT EXISTS idx_gate_reviews_review_run_gate
+            ON gate_reviews(review_run_id, gate_id) WHERE review_run_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS idx_gate_reviews_review_run_id ON gate_reviews(review_run_id);
+        CREATE INDEX IF NOT EXISTS idx_acceptance_events_note_gate_model
+            ON acceptance_events(note_path, gate_id, model_id, accepted_at DESC);
+        CREATE INDEX IF NOT EXISTS idx_acceptance_events_latest_by_key ON acceptance_events(note_path, gate_id, model_id, id DESC);
+
+        """
+
+    /// The newest acceptance per (note, gate, partition), and the stale selector's view of it.
+    static let views = """
         CREATE VIEW IF NOT EXISTS current_gate_acceptances AS
-            SELECT a.* FROM acceptance_events a
-            WHERE a.id = (SELECT MAX(b.id) FROM acceptance_events b
-                          WHERE b.note_path = a.note_path AND b.gate_id = a.gate_id AND b.model_id = a.model_id);
+            SELECT e.note_path, e.gate_id, e.model_id, e.accepted_review_id, e.accepted_note_sha, e.accepted_note_commit,
+                e.accepted_gate_sha, e.accepted_at, e.acceptance_kind
+            FROM acceptance_events AS e
+            JOIN (SELECT note_path, gate_id, model_id, MAX(id) AS max_id FROM acceptance_events
+                  GROUP BY note_path, gate_id, model_id) AS latest
+              ON e.id = latest.max_id;
+        CREATE VIEW IF NOT EXISTS stale_gate_pairs AS
+            SELECT a.note_path, a.gate_id, a.model_id, a.accepted_note_sha, a.accepted_gate_sha
+            FROM current_gate_acceptances AS a;
         """
 
     /// Queue bookkeeping, in a table of its own: which spool job (and which attempt of it)
@@ -86,16 +137,5 @@ enum Schema {
             PRIMARY KEY (job_id, review_run_id)
         );
         CREATE INDEX IF NOT EXISTS revq_job_runs_run ON revq_job_runs(review_run_id);
-        """
-
-    /// The lookups readers make: runs by note/model/start, reviews by note/gate/model,
-    /// the newest acceptance by key.
-    static let readerIndexes = """
-        CREATE INDEX IF NOT EXISTS review_runs_note_model_started ON review_runs(note_path, model_id, started_at);
-        CREATE INDEX IF NOT EXISTS review_runs_status ON review_runs(status);
-        CREATE INDEX IF NOT EXISTS gate_reviews_note_gate_model ON gate_reviews(note_path, gate_id, model_id);
-        CREATE INDEX IF NOT EXISTS acceptance_events_key ON acceptance_events(note_path, gate_id, model_id, id);
-        CREATE INDEX IF NOT EXISTS acceptance_events_model_gate ON acceptance_events(model_id, gate_id);
-        CREATE INDEX IF NOT EXISTS acceptance_events_review ON acceptance_events(accepted_review_id);
         """
 }

@@ -32,9 +32,8 @@ public struct StalePair: Sendable, Equatable, Codable {
 extension ReviewStore {
     /// The candidates that need a review under `modelId`, judged by the newest acceptance
     /// per (note, gate, partition): none → missing-review; other gate sha → gate-changed;
-    /// other note sha → note-changed. `currentOnly` keeps only pairs that have an acceptance
-    /// (it skips missing-review).
-    public func stale(modelId: String, candidates: [StaleCandidate], currentOnly: Bool = false) throws -> [StalePair] {
+    /// other note sha → note-changed.
+    public func stale(modelId: String, candidates: [StaleCandidate]) throws -> [StalePair] {
         let gateIds = Array(Set(candidates.map(\.gateId)))
         guard !gateIds.isEmpty else { return [] }
         let accepted = try pool.read { db in
@@ -54,7 +53,7 @@ extension ReviewStore {
         }
         return candidates.compactMap { candidate in
             guard let acceptance = accepted[Self.key(candidate.notePath, candidate.gateId)] else {
-                return currentOnly ? nil : StalePair(candidate: candidate, reason: .missingReview)
+                return StalePair(candidate: candidate, reason: .missingReview)
             }
             if acceptance.gateSha != candidate.gateSha { return StalePair(candidate: candidate, reason: .gateChanged) }
             if acceptance.noteSha != candidate.noteSha { return StalePair(candidate: candidate, reason: .noteChanged) }

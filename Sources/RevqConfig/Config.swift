@@ -1,3 +1,5 @@
+import ReviewFormat
+
 /// The contents of `revq.yaml`: every setting with its built-in default.
 ///
 /// Paths are kept as written; ``Settings`` resolves them against flags, environment
@@ -26,8 +28,26 @@ public struct Config: Sendable, Equatable {
     /// Seconds running jobs get to finish after SIGTERM before they are stopped and requeued.
     public var drainGraceSeconds = 30
     public var logLevel = LogLevel.info
+    /// Where the worker serves `/metrics` and the status page (`host:port`); nil: not at all.
+    public var metricsListen: String?
+    /// Prices per model, as the runners' telemetry names the model, for `revq usage`'s cost column.
+    public var prices: [String: ModelPrice] = [:]
 
     public init() {}
+}
+
+/// What a model's tokens cost, in US dollars per million tokens.
+public struct ModelPrice: Sendable, Equatable {
+    public var inputPerMTok: Double
+    public var outputPerMTok: Double
+    /// Input read from a prompt cache; the input price when not given.
+    public var cachedInputPerMTok: Double?
+
+    public init(inputPerMTok: Double, outputPerMTok: Double, cachedInputPerMTok: Double? = nil) {
+        self.inputPerMTok = inputPerMTok
+        self.outputPerMTok = outputPerMTok
+        self.cachedInputPerMTok = cachedInputPerMTok
+    }
 }
 
 public struct RetryPolicy: Sendable, Equatable {
@@ -96,8 +116,19 @@ public struct RunnerProfile: Sendable, Equatable {
         self.model = model
     }
 
-    public static let builtIn: [String: RunnerProfile] = [
+    public static let builtIn = withAliases([
         "codex": RunnerProfile(kind: .codex, command: ["codex"]),
-        "claude": RunnerProfile(kind: .claudeCode, command: ["claude"]),
-    ]
+        "claude-code": RunnerProfile(kind: .claudeCode, command: ["claude"]),
+    ])
+
+    /// The profiles with each alias of ``RunnerName`` (`claude` for `claude-code`) naming the
+    /// same profile, whichever of the two names the config used.
+    public static func withAliases(_ profiles: [String: RunnerProfile]) -> [String: RunnerProfile] {
+        var all = profiles
+        for (alias, name) in RunnerName.aliases {
+            if all[alias] == nil, let profile = all[name] { all[alias] = profile }
+            if all[name] == nil, let profile = all[alias] { all[name] = profile }
+        }
+        return all
+    }
 }

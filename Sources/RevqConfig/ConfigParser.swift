@@ -52,7 +52,9 @@ public enum ConfigParser {
             case "retry": config.retry = try retry(value)
             case "quota": config.quota = try quota(value)
             case "sweep": config.sweep = try sweep(value)
-            case "runners": config.runners = try runners(value)
+            case "runners": config.runners = RunnerProfile.withAliases(try runners(value))
+            case "metrics": config.metricsListen = try metrics(value)
+            case "prices": config.prices = try prices(value)
             default: return false
             }
             return true
@@ -99,6 +101,41 @@ public enum ConfigParser {
             return true
         }
         return policy
+    }
+
+    static func metrics(_ node: Value) throws -> String? {
+        var listen: String?
+        try Fields("metrics", node.node).read { key, value in
+            guard key == "listen" else { return false }
+            listen = try value.string("metrics.listen")
+            return true
+        }
+        return listen
+    }
+
+    static func prices(_ node: Value) throws -> [String: ModelPrice] {
+        var prices: [String: ModelPrice] = [:]
+        try Fields("prices", node.node).read { model, value in
+            let path = "prices.\(model)"
+            var input: Double?
+            var output: Double?
+            var cached: Double?
+            try Fields(path, value.node).read { key, value in
+                switch key {
+                case "input_per_mtok": input = try value.price("\(path).\(key)")
+                case "output_per_mtok": output = try value.price("\(path).\(key)")
+                case "cached_input_per_mtok": cached = try value.price("\(path).\(key)")
+                default: return false
+                }
+                return true
+            }
+            guard let input, let output else {
+                throw ConfigError(path, value.node, "needs input_per_mtok and output_per_mtok")
+            }
+            prices[model] = ModelPrice(inputPerMTok: input, outputPerMTok: output, cachedInputPerMTok: cached)
+            return true
+        }
+        return prices
     }
 
     static func runners(_ node: Value) throws -> [String: RunnerProfile] {
@@ -194,6 +231,13 @@ struct Value {
     func fraction(_ key: String) throws -> Double {
         guard isPlainScalar, let value = node.float, (0...1).contains(value) else {
             throw ConfigError(key, node, "must be a number from 0 to 1")
+        }
+        return value
+    }
+
+    func price(_ key: String) throws -> Double {
+        guard isPlainScalar, let value = node.float, value >= 0, value.isFinite else {
+            throw ConfigError(key, node, "must be a number of dollars, at least 0")
         }
         return value
     }

@@ -109,7 +109,17 @@ struct EffectiveConfig {
                 ])
             ),
             ("runners", .object(config.runners.sorted { $0.key < $1.key }.map { ($0.key, runner($0.value)) })),
+            ("metrics", .object(config.metricsListen.map { [("listen", JSONValue.string($0))] } ?? [])),
+            ("prices", .object(config.prices.sorted { $0.key < $1.key }.map { ($0.key, price($0.value)) })),
         ]
+    }
+
+    private func price(_ price: ModelPrice) -> JSONValue {
+        var members: [(name: String, value: JSONValue)] = [
+            ("input_per_mtok", .number(price.inputPerMTok)), ("output_per_mtok", .number(price.outputPerMTok)),
+        ]
+        if let cached = price.cachedInputPerMTok { members.append(("cached_input_per_mtok", .number(cached))) }
+        return .object(members)
     }
 
     private func runner(_ profile: RunnerProfile) -> JSONValue {

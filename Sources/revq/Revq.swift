@@ -8,9 +8,10 @@ struct Revq: AsyncParsableCommand {
         commandName: "revq",
         abstract: "A job queue for LLM reviews of a markdown knowledge base.",
         subcommands: [
-            RunCommand.self, RunsCommand.self, StaleCommand.self, DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
+            RunCommand.self, RunsCommand.self, StaleCommand.self, FindingsCommand.self, AckCommand.self, GatesCommand.self,
+            DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
             SpoolCommand.self,
-            StatusCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
+            StatusCommand.self, UsageCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
         ]
     )
 

@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The note, relative to the KB root (e.g. kb/notes/a.md).") var note: String
         @Argument(help: "Gate ids (<lens>/<name>) or lens names (bundles).") var gates: [String]
-        @Option(help: "Who reviews (recorded as the run's runner).") var runner: String
+        @Option(help: "Who reviews (recorded as the run's runner; claude is recorded as claude-code).") var runner: String
         @Option(help: "The requested model partition.") var model: String
         @Flag(help: "Print the run, its gates and their texts as JSON.") var json = false
 
@@ -45,7 +45,8 @@ struct RunCommand: ParsableCommand {
             try Output.json(
                 Started(
                     runId: id, note: review.note.path, gateIds: review.gates.map(\.id),
-                    gates: review.gates.map { .init(id: $0.id, text: $0.text) }, model: newRun.modelId, runner: runner))
+                    gates: review.gates.map { .init(id: $0.id, text: String($0.text.drop { $0 == "\n" })) }, model: newRun.modelId,
+                    runner: newRun.runner))
         }
     }
 

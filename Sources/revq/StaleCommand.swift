@@ -1,4 +1,5 @@
 import ArgumentParser
+import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
@@ -12,29 +13,70 @@ struct StaleCommand: ParsableCommand {
     @Option(help: "The model partition.") var model: String
     @Argument(help: "Gate ids or lens names.") var gates: [String]
     @Option(name: .customLong("note"), help: "Only these notes (repeatable; default: every note).") var notes: [String] = []
-    @Flag(help: "Only pairs reviewed before under this partition (skip missing-review).") var current = false
+    @Flag(help: "Only notes whose frontmatter says status: current, reviewed or not.") var current = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         if gates.isEmpty { throw ValidationError("name at least one gate or bundle") }
+        if ModelPartition.requested(model).isEmpty { throw ValidationError("--model must not be empty") }
     }
 
     func run() throws {
         let settings = try global.settings()
+        let kb = global.knowledgeBase(settings)
+        let store = try global.store(settings)
         let pairs = try StaleSelection.select(
-            kb: global.knowledgeBase(settings), store: global.store(settings), modelId: ModelPartition.requested(model),
+            kb: kb, store: store, modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
         if json {
-            struct Pair: Encodable { var note, gate, reason, noteSha, gateSha: String }
+            let diffs = try noteDiffs(pairs, kb: kb, store: store)
             return try Output.json(
                 pairs.map {
-                    Pair(
+                    StalePairOutput(
                         note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
-                        noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha)
+                        noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha,
+                        diff: diffs[PairKey($0.candidate.notePath, $0.candidate.gateId)])
                 })
         }
         Output.table(
             ["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)
         print("\(pairs.count) stale pair(s) under \(ModelPartition.requested(model))")
+    }
+
+    /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
+    /// from that commit to the work tree (one git process per note and commit).
+    func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore) throws -> [PairKey: String] {
+        let changed = pairs.filter { $0.reason == .noteChanged }
+        guard !changed.isEmpty else { return [:] }
+        let acceptances = try store.currentAcceptances(modelId: ModelPartition.requested(model))
+        var byCommit: [String: String?] = [:]
+        var diffs: [PairKey: String] = [:]
+        for pair in changed {
+            let key = PairKey(pair.candidate.notePath, pair.candidate.gateId)
+            guard let commit = acceptances[key]?.acceptedNoteCommit else { continue }
+            let cacheKey = pair.candidate.notePath + "\u{0}" + commit
+            if byCommit[cacheKey] == nil { byCommit[cacheKey] = try? kb.diff(since: commit, path: pair.candidate.notePath) }
+            diffs[key] = byCommit[cacheKey] ?? nil
+        }
+        return diffs
+    }
+}
+
+/// One pair of `stale --json`; `diff` is null unless the pair is `note-changed` and its
+/// accepted commit is known.
+struct StalePairOutput: Encodable {
+    var note, gate, reason, noteSha, gateSha: String
+    var diff: String?
+
+    enum CodingKeys: String, CodingKey { case note, gate, reason, noteSha, gateSha, diff }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(note, forKey: .note)
+        try container.encode(gate, forKey: .gate)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(noteSha, forKey: .noteSha)
+        try container.encode(gateSha, forKey: .gateSha)
+        try container.encode(diff, forKey: .diff)
     }
 }

@@ -3,12 +3,15 @@ import Foundation
 import ReviewStore
 import RevqConfig
 import RevqTime
+import Runner
 import Spool
+import Usage
 import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
-/// listings only (no job file is read), the jobs running now, a quota pause of the pool, and a
-/// worker's stop of claiming for a store or disk fault.
+/// listings only (no job file is read), the jobs running now, a quota pause of the pool, a
+/// worker's stop of claiming for a store or disk fault, and the tokens of the runs started
+/// today (local time).
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs, pause state.")
@@ -23,6 +26,10 @@ struct StatusCommand: ParsableCommand {
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         let pausedUntil = spool.pausedUntil()
         let stopped = spool.claimingStopped()
+        let today = try ReviewStore.existing(at: settings.storePath.path).map {
+            try UsageReport.load(store: $0, since: LocalDay.start(of: Date()), until: nil, by: .runner, prices: settings.config.prices)
+                .total
+        }
         if json {
             let document = JSONValue.object([
                 ("spool", .string(spool.root)),
@@ -33,6 +40,7 @@ struct StatusCommand: ParsableCommand {
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
                 ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
                 ("claiming_stopped", stopped.map(JSONValue.string) ?? .null),
+                ("tokens_today", today.map(\.jsonValue) ?? .null),
             ])
             return print(document.serialized)
         }
@@ -46,6 +54,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
         }
+        print("tokens today: " + (today.map(\.todayLine) ?? "no review store"))
     }
 
     /// The progress of each sweep waiting for its batches (read only when there is one).
@@ -54,5 +63,16 @@ struct StatusCommand: ParsableCommand {
         guard !waiting.isEmpty else { return [] }
         let store = ReviewStore.existing(at: storePath)
         return try waiting.map { try SweepProgress(sweep: $0, spool: spool, store: store) }
+    }
+}
+
+extension UsageRow {
+    /// `12345 (input 10000, cached 4000, output 2345, reasoning 300) in 3 runs, 1 without telemetry, $0.12`
+    var todayLine: String {
+        var line = "\(tokens.total) (input \(tokens.input), cached \(tokens.cachedInput), output \(tokens.output), "
+        line += "reasoning \(tokens.reasoning)) in \(runs) run(s)"
+        if runsWithoutTelemetry > 0 { line += ", \(runsWithoutTelemetry) without telemetry" }
+        if let cost { line += String(format: ", $%.2f", cost) }
+        return line
     }
 }

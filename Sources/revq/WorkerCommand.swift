@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RevqConfig
 import ServiceLifecycle
+import StatusServer
 import UnixSignals
 import Worker
 
@@ -14,6 +15,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Jobs at once (default: config concurrency).") var concurrency: Int?
     @Flag(help: "Work until nothing is ready or running, then exit 0.") var once = false
+    @Option(help: "Serve /metrics and the status page at host:port (default: config metrics.listen; off).")
+    var metricsListen: String?
 
     func validate() throws {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
@@ -23,14 +26,29 @@ struct WorkerCommand: AsyncParsableCommand {
         let settings = try global.settings()
         let level = Logger.Level(rawValue: settings.config.logLevel.rawValue) ?? .info
         let logger = Logger(label: "revq.worker") { label in LogfmtHandler(label: label, level: level) }
+        let listen = try (metricsListen ?? settings.config.metricsListen).map { (text: String) throws -> ListenAddress in
+            do { return try ListenAddress(parsing: text) } catch { throw CLIFailure.input("\(error)") }
+        }
         let context = try WorkerContext(settings: settings, logger: logger)
+        let poolSize = concurrency ?? settings.config.concurrency
         let worker = WorkerService(
-            context: context, options: WorkerOptions(concurrency: concurrency ?? settings.config.concurrency, once: once),
+            context: context, options: WorkerOptions(concurrency: poolSize, once: once),
             reloadSettings: { [global] in try global.settings() })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen {
+            // First in the group, so that it shuts down last: the page stays up while the pool drains.
+            let identity = WorkerIdentity(
+                pid: ProcessInfo.processInfo.processIdentifier, startedAt: Date(), concurrency: poolSize,
+                host: ProcessInfo.processInfo.hostName)
+            services.append(
+                .init(
+                    service: StatusServer(
+                        address: listen, metrics: MetricsRegistry(), spool: context.spool, store: context.store, worker: identity,
+                        logger: logger)))
+        }
+        services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -21,6 +21,7 @@ import Testing
         #expect(started.gate_ids == [SampleKB.clarity, SampleKB.residue])
         #expect(started.gates.first?["text"] == "Is the note clear?\n")
         #expect(started.model == "gpt-5-4-high")
+        #expect(started.runner == "claude-code", "claude is the original's claude-code")
 
         try sample.directory.write("review.md", "Mostly clean.\n\n- WARN: one phrase\n\n## Result: WARN\n")
         let first = try RevqBinary.run(
@@ -39,8 +40,9 @@ import Testing
         let listed = try RevqBinary.run(["runs", "ls", "--status", "completed"], in: sample.root)
         #expect(listed.stdout.contains("completed  kb/notes/a.md"))
         let stale = try RevqBinary.run(["stale", "--model", "gpt-5-4-high", "prose", "--json"], in: sample.root)
-        let pairs = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [[String: String]]
-        #expect(pairs?.map { $0["note"] ?? "" } == [SampleKB.noteB, SampleKB.noteB, SampleKB.noteC, SampleKB.noteC])
+        let pairs = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [[String: Any]]
+        #expect(pairs?.map { $0["note"] as? String ?? "" } == [SampleKB.noteB, SampleKB.noteB, SampleKB.noteC, SampleKB.noteC])
+        #expect(pairs?.allSatisfy { $0["diff"] is NSNull } == true, "missing-review pairs have no diff")
     }
 
     @Test func errorsAreOneLineWithTheirExitStatus() throws {

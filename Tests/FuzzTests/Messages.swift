@@ -25,10 +25,10 @@ enum Messages {
         let named = message.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? ""
         if message.hasPrefix("unexpected note in gate sweep output: ") {
             try require(!notes.contains(named), "an expected note reported as unexpected: \(message)")
-        } else if message.hasPrefix("duplicate note in gate sweep output: ") || message.hasPrefix("unterminated note block: ") {
+        } else if message.hasPrefix("duplicate note in gate sweep output: ") || message.hasPrefix("unterminated note review block: ") {
             try require(notes.contains(named), "a defect of a note that was not accepted: \(message)")
         } else {
-            let documented = ["nested note start before closing ", "note end without start: ", "note end mismatch: expected "]
+            let documented = ["nested note review start before closing ", "note review end without start: ", "note review end mismatch: expected "]
             try require(documented.contains(where: message.hasPrefix), "undocumented sweep error: \(message)")
         }
     }

@@ -2,22 +2,29 @@ import Testing
 
 @testable import ReviewFormat
 
+/// The rules of SPEC §1's decision grammar, one behaviour each; the table of whole texts is
+/// in ``DecisionParityTests``.
 @Suite struct DecisionParserTests {
     @Test(arguments: [
-        ("## Result: PASS", Decision.pass), ("Result: warn", .warn), ("## Verdict: FAIL", .fail), ("Verdict: error", .error),
-        ("## Result: OK", .pass), ("Result: info", .pass), ("**Result:** WARN", .warn), ("### Result: Unknown", .unknown),
-        ("Result: FAIL.", .fail),
+        ("## Result: PASS", Decision.pass), ("Verdict: warn", .warn), ("## Verdict: FAIL", .fail), ("Outcome: error", .error),
+        ("## Result: OK", .pass), ("* Outcome: info", .pass),
     ])
     func explicitResultLine(line: String, expected: Decision) {
         #expect(DecisionParser.decision(of: "Some review.\n\n\(line)\n") == expected)
     }
 
-    @Test func explicitResultBeatsFindings() {
-        #expect(DecisionParser.decision(of: "- FAIL: a broken claim\n\n## Result: PASS") == .pass)
+    /// Lines that look like results but are not the original's forms give no decision.
+    @Test(arguments: ["**Result:** WARN", "### Result: PASS", "Result: FAIL.", "Result: warn", "## Result: PASS (1 INFO)", "    ## Result: PASS"])
+    func nearResultLinesAreNotDecisions(line: String) {
+        #expect(DecisionParser.decision(of: "Some review.\n\n\(line)\n") == .unknown)
+    }
+
+    @Test func findingsThatDisagreeWithTheResultMakeItUnknown() {
+        #expect(DecisionParser.decision(of: "- FAIL: a broken claim\n\n## Result: PASS") == .unknown)
     }
 
     @Test func agreeingResultLinesKeepTheirDecision() {
-        #expect(DecisionParser.decision(of: "Result: WARN\ntext\n## Result: warning") == .warn)
+        #expect(DecisionParser.decision(of: "Verdict: WARN\ntext\n## Result: warn") == .warn)
     }
 
     @Test func conflictingResultLinesAreUnknown() {
@@ -43,7 +50,7 @@ import Testing
         #expect(DecisionParser.decision(of: text) == expected)
     }
 
-    @Test(arguments: ["The note is fine.", "", "- nothing to flag", "Results: none", "FAIL: not a bullet", "- Fail: lower case"])
+    @Test(arguments: ["The note is fine.", "", "- nothing to flag", "Results: none", "-FAIL: no space", "+ FAIL: plus bullet", "Warning: not a finding"])
     func noSignalIsUnknown(text: String) {
         #expect(DecisionParser.decision(of: text) == .unknown)
     }

@@ -43,11 +43,20 @@ import Testing
 
     @Test func structuralErrorsThrow() {
         let notes = ["a.md", "b.md"]
-        #expect(error("=== NOTE START: a.md ===\n=== NOTE START: b.md ===", notes: notes) == "nested note start before closing a.md")
+        #expect(error("=== NOTE START: a.md ===\n=== NOTE START: b.md ===", notes: notes) == "nested note review start before closing a.md")
         #expect(error(block("z.md", "x"), notes: notes) == "unexpected note in gate sweep output: z.md")
         #expect(error(block("a.md", "x") + "\n" + block("a.md", "y"), notes: notes) == "duplicate note in gate sweep output: a.md")
-        #expect(error("=== NOTE END: a.md ===", notes: notes) == "note end without start: a.md")
-        #expect(error("=== NOTE START: a.md ===\n=== NOTE END: b.md ===", notes: notes) == "note end mismatch: expected a.md, found b.md")
-        #expect(error("=== NOTE START: a.md ===\ntext", notes: notes) == "unterminated note block: a.md")
+        #expect(error("=== NOTE END: a.md ===", notes: notes) == "note review end without start: a.md")
+        #expect(error("=== NOTE START: a.md ===\n=== NOTE END: b.md ===", notes: notes) == "note review end mismatch: expected a.md, found b.md")
+        #expect(error("=== NOTE START: a.md ===\ntext", notes: notes) == "unterminated note review block: a.md")
+    }
+}
+
+extension GateSweepParserTests {
+    @Test func anEmptyNoteBlockConcernsThatNoteOnly() throws {
+        let empty = "=== NOTE START: b.md ===\n  \n=== NOTE END: b.md ==="
+        let output = try GateSweepParser.parse(block("a.md", "ok\n## Result: PASS") + "\n" + empty, gateId: gate, notes: ["a.md", "b.md"])
+        #expect(output.reviews["a.md"] != nil)
+        #expect(output.defectiveNotes == ["b.md": "empty note review block: b.md"])
     }
 }

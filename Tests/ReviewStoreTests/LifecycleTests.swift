@@ -17,7 +17,7 @@ import Testing
         #expect(run.gates.map(\.ordinal) == [0, 1])
 
         #expect(try SplitReview.writeGate(store: f.store, run: id, gateId: SampleKB.residue, text: "- WARN: close paraphrase") == .warn)
-        #expect(try SplitReview.writeGate(store: f.store, run: id, gateId: SampleKB.clarity, text: "Clear.\nResult: ok") == .pass)
+        #expect(try SplitReview.writeGate(store: f.store, run: id, gateId: SampleKB.clarity, text: "Clear.\nVerdict: ok") == .pass)
         run = try SplitReview.finalize(store: f.store, kb: f.kb, run: id, actualModelId: nil)
 
         #expect(run.status == .completed)
@@ -64,7 +64,7 @@ import Testing
         #expect(throws: ReviewStoreError("gate review already recorded for review run \(id): prose/source-residue", isRefusal: true)) {
             try f.store.recordGateReview(run: id, f.review(SampleKB.residue, "## Result: FAIL"))
         }
-        #expect(throws: ReviewStoreError("gate not requested by review run \(id): semantic/grounding-alignment", isRefusal: true)) {
+        #expect(throws: ReviewStoreError("gate semantic/grounding-alignment is not part of review run \(id)", isRefusal: true)) {
             try f.store.recordGateReview(run: id, f.review(SampleKB.grounding))
         }
         #expect(try f.store.gateReviews(run: id).map(\.decision) == [.pass])

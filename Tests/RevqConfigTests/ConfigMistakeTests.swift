@@ -62,6 +62,13 @@ import Testing
         Mistake(
             kind: "empty command", yaml: "runners:\n  x:\n    kind: codex\n    command: []\n", key: "runners.x.command", line: 3,
             problem: "must name a program"),
+        Mistake(
+            kind: "negative price", yaml: "prices:\n  m: {input_per_mtok: -1, output_per_mtok: 2}\n", key: "prices.m.input_per_mtok",
+            line: 2, problem: "must be a number of dollars, at least 0"),
+        Mistake(
+            kind: "price without output", yaml: "prices:\n  m:\n    input_per_mtok: 1\n", key: "prices.m", line: 3,
+            problem: "needs input_per_mtok and output_per_mtok"),
+        Mistake(kind: "unknown metrics key", yaml: "metrics:\n  port: 9464\n", key: "metrics.port", line: 2, problem: "unknown key"),
     ]
 
     @Test(arguments: mistakes) func theErrorNamesTheKeyAndTheLine(_ mistake: Mistake) throws {

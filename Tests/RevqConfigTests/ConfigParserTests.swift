@@ -35,6 +35,10 @@ import Testing
             runners:
               codex: {kind: codex, timeout_s: 900, system_prompt: "Be strict.", model: gpt-5.4}
               sample: {kind: command, command: ["/usr/bin/revq-sample", "--fast"], grace_s: 2}
+            metrics: {listen: "127.0.0.1:9464"}
+            prices:
+              gpt-5.4: {input_per_mtok: 1.25, cached_input_per_mtok: 0.125, output_per_mtok: 10}
+              claude-sonnet-4-6: {input_per_mtok: 3, output_per_mtok: 15}
             """)
         #expect(config.kbRoot == "/srv/kb" && config.notesRoot == "notes" && config.concurrency == 4)
         #expect(config.retry.maxAttempts == 5 && config.retry.jitter == 0.5)
@@ -42,8 +46,18 @@ import Testing
             config.runners["codex"]
                 == RunnerProfile(kind: .codex, command: ["codex"], timeoutSeconds: 900, systemPrompt: "Be strict.", model: "gpt-5.4"))
         #expect(config.runners["sample"]?.command == ["/usr/bin/revq-sample", "--fast"])
-        #expect(config.runners["claude"] == nil, "a runners section replaces the built-in profiles")
+        #expect(config.runners["claude"] == nil && config.runners["claude-code"] == nil, "a runners section replaces the built-in profiles")
         #expect(config.sweep.completionCommands == ["make index"] && config.logLevel == .debug)
+        #expect(config.metricsListen == "127.0.0.1:9464")
+        #expect(config.prices["gpt-5.4"] == ModelPrice(inputPerMTok: 1.25, outputPerMTok: 10, cachedInputPerMTok: 0.125))
+        #expect(config.prices["claude-sonnet-4-6"] == ModelPrice(inputPerMTok: 3, outputPerMTok: 15))
+    }
+
+    @Test func claudeCodeIsAlsoNamedClaude() throws {
+        #expect(RunnerProfile.builtIn["claude-code"]?.kind == .claudeCode)
+        #expect(RunnerProfile.builtIn["claude"] == RunnerProfile.builtIn["claude-code"])
+        let config = try ConfigParser.parse("runners:\n  claude: {kind: claude-code, timeout_s: 60}\n")
+        #expect(config.runners["claude-code"]?.timeoutSeconds == 60 && config.runners["claude"]?.timeoutSeconds == 60)
     }
 
     @Test func unknownKeysAreNamedWithTheirLine() {

@@ -41,6 +41,7 @@ import Testing
         #expect(try h.workOnce().status == 0)
         let run = try #require(try h.store().runs(forJob: id).first?.run)
         #expect(run.status == .completed && run.modelId == "claude-sonnet-4-6")
+        #expect(run.runner == "claude-code", "claude is recorded under the original's name")
     }
 
     @Test func aRunnerThatExits3FailsTheRunAndIsRetriedUntilItsAttemptsAreUsed() throws {

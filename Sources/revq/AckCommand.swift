@@ -1,0 +1,62 @@
+import Foundation
+import RevqConfig
+import ArgumentParser
+import ReviewFlow
+import ReviewFormat
+import ReviewStore
+
+/// `revq ack`: acknowledgements, written as `trivial-change-ack` acceptances in one transaction.
+struct AckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ack",
+        abstract: "Acknowledge (note, gate) pairs without a new review: named pairs, or every trivial change.",
+        discussion: """
+            --pair <note> <gate> accepts the pair as it is now, on the strength of the review accepted before.
+            --trivial acknowledges every note-changed pair whose note changed only in parts the gate does not
+            watch (its frontmatter `watches`: title, description, body, frontmatter_other).
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The model partition.") var model: String
+    @Option(parsing: .upToNextOption, help: "A note and a gate (repeatable).") var pair: [String] = []
+    @Flag(help: "Acknowledge every trivial change.") var trivial = false
+    @Option(name: .customLong("note"), help: "With --trivial: only these notes (repeatable).") var notes: [String] = []
+    @Flag(help: "With --trivial: only notes whose frontmatter says status: current.") var current = false
+    @Flag(help: "List what would be acknowledged; write nothing.") var dryRun = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if ModelPartition.requested(model).isEmpty { throw ValidationError("--model must not be empty") }
+        if trivial == !pair.isEmpty { throw ValidationError("give either --pair <note> <gate>… or --trivial") }
+        if pair.count % 2 != 0 { throw ValidationError("--pair takes a note and a gate") }
+        if !trivial && (!notes.isEmpty || current) { throw ValidationError("--note and --current go with --trivial") }
+    }
+
+    func run() throws {
+        let settings = try global.settings()
+        let kb = global.knowledgeBase(settings)
+        let modelId = ModelPartition.requested(model)
+        let store = ReviewStore.existing(at: settings.storePath.path)
+        let acks: [Acknowledgement]
+        if trivial {
+            acks =
+                try store.map {
+                    try Acknowledging.trivialChanges(
+                        kb: kb, store: $0, modelId: modelId, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
+                } ?? []
+        } else {
+            acks = try Acknowledging.pairs(kb: kb, pairs: stride(from: 0, to: pair.count, by: 2).map { (pair[$0], pair[$0 + 1]) })
+        }
+        if !dryRun && !acks.isEmpty {
+            guard let store else { throw CLIFailure.input("no acceptance to acknowledge: no review store at \(settings.storePath.path)") }
+            try store.acknowledge(acks, modelId: modelId)
+        }
+        if json {
+            struct Acked: Encodable { var note, gate, noteSha: String, noteCommit: String? }
+            struct Report: Encodable { var dryRun: Bool, acknowledged: [Acked] }
+            return try Output.json(
+                Report(dryRun: dryRun, acknowledged: acks.map { Acked(note: $0.notePath, gate: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit) }))
+        }
+        for ack in acks { print("\(dryRun ? "would acknowledge" : "acknowledged") \(ack.notePath) \(ack.gateId)") }
+        print("\(acks.count) pair(s) \(dryRun ? "would be " : "")acknowledged under \(modelId)")
+    }
+}

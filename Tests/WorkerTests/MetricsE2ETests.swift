@@ -1,0 +1,146 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A real `revq worker` with `metrics.listen` on a free loopback port, scraped with curl; the
+/// exposition is parsed by prometheus_client's parser (`scripts/parse-metrics`).
+@Suite struct MetricsE2ETests {
+    static let scriptModel = "<script>alert(1)</script>"
+
+    @Test func metricsAndStatusPageOfARealWorker() throws {
+        let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\nretry: {max_attempts: 1}\n")
+        defer { harness.remove() }
+        let log = harness.home.url.appendingPathComponent("worker.log")
+        let worker = try Self.startWorker(harness, log: log)
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        let base = try Self.listeningAddress(log)
+
+        // Done with codex telemetry; failed, with markup in its model string; done by claude.
+        let done = try harness.enqueue()
+        #expect(eventually(20) { harness.files("done").contains("\(done).json") })
+        try harness.setMode("exit3")
+        let result = try harness.revq(
+            ["enqueue", "review", SampleKB.noteB, "prose", "--runner", "codex", "--model", Self.scriptModel])
+        let failed = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(eventually(20) { harness.files("failed").contains("\(failed).json") })
+        let claude = try harness.enqueue(runner: "claude")
+        #expect(eventually(20) { harness.files("done").contains("\(claude).json") })
+
+        let exposition = try Self.get(base + "/metrics")
+        #expect(exposition.contentType.hasPrefix("text/plain; version=0.0.4"))
+        let samples = try Self.parse(exposition.body)
+        func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+            samples.first { $0.name == name && $0.labels == labels }?.value
+        }
+        #expect(value("revq_jobs", ["state": "done"]) == 2)
+        #expect(value("revq_jobs", ["state": "failed"]) == 1)
+        #expect(value("revq_jobs", ["state": "new"]) == 0)
+        #expect(value("revq_runs", ["status": "completed"]) == 2)
+        #expect(value("revq_runs", ["status": "failed"]) == 1)
+        #expect(value("revq_store_errors_total") == 0)
+        #expect(value("revq_quota_pauses_total") == 0)
+        #expect(value("revq_paused_until_timestamp_seconds") == 0)
+        #expect(samples.contains { $0.name == "revq_build_info" && $0.value == 1 })
+
+        let page = try Self.get(base + "/")
+        #expect(page.contentType.hasPrefix("text/html"))
+        let html = page.body
+        for section in ["queue", "workers", "running", "failed", "recent", "tokens", "findings"] {
+            #expect(html.contains("<section id=\"\(section)\">"), "section \(section)")
+        }
+        #expect(html.contains("<meta http-equiv=\"refresh\""))
+        #expect(!html.contains("<script"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("codex exited 3"))
+        #expect(html.contains(failed))
+        #expect(html.contains("prose/clarity: warn"))
+    }
+
+    @Test func aRunningJobShowsItsElapsedTime() throws {
+        let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\n")
+        defer { harness.remove() }
+        let log = harness.home.url.appendingPathComponent("worker.log")
+        try harness.setMode("slow")
+        let worker = try Self.startWorker(harness, log: log)
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        let base = try Self.listeningAddress(log)
+        let id = try harness.enqueue()
+        #expect(eventually(20) { FileManager.default.fileExists(atPath: harness.startedMarker.path) })
+        let html = try Self.get(base + "/").body
+        let running = try #require(
+            html.components(separatedBy: "<section id=\"running\">").last?.components(separatedBy: "</section>").first)
+        #expect(running.contains("<td>\(id)</td>"))
+        #expect(running.contains("review kb/notes/a.md [prose]"))
+        #expect(running.range(of: #"<td>\d+s</td>"#, options: .regularExpression) != nil, "elapsed time in \(running)")
+        let exposition = try Self.parse(try Self.get(base + "/metrics").body)
+        #expect(exposition.contains { $0.name == "revq_jobs" && $0.labels == ["state": "active"] && $0.value == 1 })
+        #expect(exposition.contains { $0.name == "revq_runs" && $0.labels == ["status": "running"] && $0.value == 1 })
+    }
+
+    @Test func aBadListenAddressIsAConfigMistake() throws {
+        let harness = try WorkerHarness()
+        defer { harness.remove() }
+        let result = try harness.revq(["worker", "--once", "--metrics-listen", "nowhere"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("metrics.listen: not host:port: nowhere"))
+    }
+
+    // MARK: Helpers
+
+    static func startWorker(_ harness: WorkerHarness, log: URL) throws -> Process {
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = RevqBinary.url
+        process.arguments = ["worker"]
+        process.currentDirectoryURL = harness.root
+        process.environment = harness.environment
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// `http://host:port` from the worker's `metrics and status page listening` log line.
+    static func listeningAddress(_ log: URL) throws -> String {
+        var address: String?
+        _ = eventually(20) {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            address = text.split(separator: "\n").first { $0.contains("status page listening") }.flatMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("address=") }.map { String($0.dropFirst("address=".count)) }
+            }
+            return address != nil
+        }
+        guard let address else {
+            throw TestFailure("the worker logged no listening address: \(try String(contentsOf: log, encoding: .utf8))")
+        }
+        return "http://" + address.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    /// A GET with curl: its body and content type; a non-2xx status throws.
+    static func get(_ url: String) throws -> (body: String, contentType: String) {
+        let result = try Command.run("/usr/bin/env", ["curl", "-sS", "--fail", "--max-time", "10", "-w", "\n%{content_type}", url])
+        guard result.status == 0 else { throw TestFailure("curl \(url): \(result.stderr)") }
+        guard let split = result.stdout.lastIndex(of: "\n") else { throw TestFailure("curl \(url): no content type") }
+        return (String(result.stdout[..<split]), String(result.stdout[result.stdout.index(after: split)...]))
+    }
+
+    /// The samples of an exposition, as prometheus_client reads them.
+    static func parse(_ exposition: String) throws -> [(name: String, labels: [String: String], value: Double)] {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/parse-metrics")
+        let result = try Command.run("/usr/bin/env", ["python3", script.standardized.path], stdin: exposition)
+        guard result.status == 0 else { throw TestFailure("scripts/parse-metrics: \(result.stderr)\n\(exposition)") }
+        let samples = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[Any]] ?? []
+        return samples.compactMap { sample in
+            guard sample.count == 3, let name = sample[0] as? String, let labels = sample[1] as? [String: String],
+                let value = (sample[2] as? NSNumber)?.doubleValue
+            else { return nil }
+            return (name, labels, value)
+        }
+    }
+}
