@@ -1,7 +1,7 @@
+import Foundation
 public import KnowledgeBase
 public import ReviewFormat
 public import ReviewStore
-import Foundation
 
 /// The actionable findings of one current review.
 public struct ReviewFindings: Sendable, Equatable, Codable {
@@ -29,7 +29,8 @@ public enum FindingsSelection {
             (notes.isEmpty || notes.contains($0.notePath)) && (gates.isEmpty || gates.contains($0.gateId))
         }
         let gatePaths = Set(reviews.map { "\(kb.gatesRoot)/\($0.gateId).md" })
-        let onDisk = try kb.diskBlobShas(gatePaths.filter { FileManager.default.fileExists(atPath: kb.root.appendingPathComponent($0).path) }.sorted())
+        let onDisk = try kb.diskBlobShas(
+            gatePaths.filter { FileManager.default.fileExists(atPath: kb.root.appendingPathComponent($0).path) }.sorted())
         return reviews.map { review in
             ReviewFindings(
                 note: review.notePath, gate: review.gateId, decision: review.decision, reviewId: review.reviewId,

@@ -1,6 +1,6 @@
 import Foundation
-import ReviewFormat
 public import KnowledgeBase
+import ReviewFormat
 
 /// The parts of a note a gate can watch (a gate's frontmatter `watches`).
 public enum NotePart: String, Sendable, CaseIterable, Codable {

@@ -21,7 +21,8 @@ public enum StaleSelection {
         for note in notes {
             guard let noteSha = provenance[note.path]?.sha else { continue }
             for gate in gates where gate.applies(to: note) {
-                candidates.append(StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
+                candidates.append(
+                    StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
             }
         }
         return try store.stale(modelId: modelId, candidates: candidates)

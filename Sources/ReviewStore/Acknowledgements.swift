@@ -2,32 +2,6 @@ import Foundation
 import GRDB
 import RevqTime
 
-/// A row of the view `current_gate_acceptances`: the newest acceptance of a (note, gate,
-/// partition) key.
-public struct CurrentAcceptance: Sendable, Equatable, Codable {
-    public var notePath: String
-    public var gateId: String
-    public var modelId: String
-    public var acceptedReviewId: Int64?
-    public var acceptedNoteSha: String
-    public var acceptedNoteCommit: String?
-    public var acceptedGateSha: String
-    public var acceptedAt: String
-    public var acceptanceKind: String
-
-    init(row: Row) {
-        notePath = row["note_path"]
-        gateId = row["gate_id"]
-        modelId = row["model_id"]
-        acceptedReviewId = row["accepted_review_id"]
-        acceptedNoteSha = row["accepted_note_sha"]
-        acceptedNoteCommit = row["accepted_note_commit"]
-        acceptedGateSha = row["accepted_gate_sha"]
-        acceptedAt = row["accepted_at"]
-        acceptanceKind = row["acceptance_kind"]
-    }
-}
-
 /// An acknowledgement to append: the pair's current content is accepted on the strength of
 /// the review accepted before (SPEC §2: `trivial-change-ack`, written by `revq ack` only).
 public struct Acknowledgement: Sendable, Equatable {
@@ -48,13 +22,19 @@ public struct Acknowledgement: Sendable, Equatable {
 }
 
 extension ReviewStore {
-    /// The current acceptances under a partition, by (note, gate).
-    public func currentAcceptances(modelId: String) throws -> [PairKey: CurrentAcceptance] {
+    /// The current acceptances under a partition (the newest per note and gate), by (note, gate).
+    public func currentAcceptances(modelId: String) throws -> [PairKey: AcceptanceRecord] {
         try pool.read { db in
-            var found: [PairKey: CurrentAcceptance] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM current_gate_acceptances WHERE model_id = ?", arguments: [modelId])
+            var found: [PairKey: AcceptanceRecord] = [:]
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT * FROM acceptance_events
+                    WHERE id IN (SELECT MAX(id) FROM acceptance_events WHERE model_id = ? GROUP BY note_path, gate_id)
+                    """,
+                arguments: [modelId])
             while let row = try rows.next() {
-                let acceptance = CurrentAcceptance(row: row)
+                let acceptance = Self.acceptance(row)
                 found[PairKey(acceptance.notePath, acceptance.gateId)] = acceptance
             }
             return found
@@ -71,9 +51,10 @@ extension ReviewStore {
             let acceptedAt = Timestamp.format(Date())
             return try acknowledgements.map { ack in
                 let current = try Row.fetchOne(
-                    db, sql: "SELECT * FROM current_gate_acceptances WHERE note_path = ? AND gate_id = ? AND model_id = ?",
+                    db,
+                    sql: "SELECT * FROM acceptance_events WHERE note_path = ? AND gate_id = ? AND model_id = ? ORDER BY id DESC LIMIT 1",
                     arguments: [ack.notePath, ack.gateId, modelId]
-                ).map(CurrentAcceptance.init(row:))
+                ).map(Self.acceptance)
                 guard let current else {
                     throw ReviewStoreError.refused("no acceptance to acknowledge: \(ack.notePath) \(ack.gateId) under \(modelId)")
                 }

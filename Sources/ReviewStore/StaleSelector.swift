@@ -37,7 +37,7 @@ extension ReviewStore {
         let gateIds = Array(Set(candidates.map(\.gateId)))
         guard !gateIds.isEmpty else { return [] }
         let accepted = try pool.read { db in
-            var newest: [String: (noteSha: String, gateSha: String)] = [:]
+            var newest: [PairKey: (noteSha: String, gateSha: String)] = [:]
             let placeholders = databaseQuestionMarks(count: gateIds.count)
             let rows = try Row.fetchCursor(
                 db,
@@ -47,12 +47,12 @@ extension ReviewStore {
                     """,
                 arguments: StatementArguments([modelId] + gateIds))
             while let row = try rows.next() {
-                newest[Self.key(row["note_path"], row["gate_id"])] = (row["accepted_note_sha"], row["accepted_gate_sha"])
+                newest[PairKey(row["note_path"], row["gate_id"])] = (row["accepted_note_sha"], row["accepted_gate_sha"])
             }
             return newest
         }
         return candidates.compactMap { candidate in
-            guard let acceptance = accepted[Self.key(candidate.notePath, candidate.gateId)] else {
+            guard let acceptance = accepted[PairKey(candidate.notePath, candidate.gateId)] else {
                 return StalePair(candidate: candidate, reason: .missingReview)
             }
             if acceptance.gateSha != candidate.gateSha { return StalePair(candidate: candidate, reason: .gateChanged) }
@@ -60,6 +60,4 @@ extension ReviewStore {
             return nil
         }
     }
-
-    static func key(_ note: String, _ gate: String) -> String { note + "\u{0}" + gate }
 }

@@ -26,4 +26,12 @@ extension ReviewStore {
             return starts
         }
     }
+
+    /// The partitions that have acceptances, most recently accepted first.
+    public func acceptedPartitions(limit: Int) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT model_id FROM acceptance_events GROUP BY model_id ORDER BY MAX(id) DESC LIMIT ?", arguments: [limit])
+        }
+    }
 }

@@ -109,8 +109,7 @@ public enum ClaudeStream {
                 for (field, count) in request.usage {
                     fields[field] = .int(count)
                     // Saturating: absurd counts in the stream must not trap the worker.
-                    let (sum, overflow) = totals[field, default: 0].addingReportingOverflow(count)
-                    totals[field] = overflow ? (count < 0 ? .min : .max) : sum
+                    totals[field] = totals[field, default: 0].saturatingAdd(count)
                 }
                 return .object(fields)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import ReviewFormat
 import RevqTime
 import Runner
 import Usage
@@ -26,9 +27,7 @@ enum StatusPage {
         html += section("Failed jobs (newest)", failed(snapshot))
         html += section("Recent runs", recentRuns(snapshot))
         html += section("Tokens today", tokens(snapshot))
-        html += section(
-            "Findings",
-            "<p class=\"none\">No findings summary: this build has no <code>revq findings</code> command.</p>")
+        html += section("Findings", findings(snapshot))
         return html + "</body></html>\n"
     }
 
@@ -94,6 +93,15 @@ enum StatusPage {
                         String($0)
                     }
             ])
+    }
+
+    static func findings(_ snapshot: StatusSnapshot) -> String {
+        guard !snapshot.findings.isEmpty else { return "<p class=\"none\">No accepted reviews yet.</p>\n" }
+        let rows = snapshot.findings.map { partition, decisions in
+            [partition] + [Decision.warn, .fail, .error].map { String(decisions[$0] ?? 0) } + ["revq findings --model \(partition)"]
+        }
+        return "<p>Current reviews that ask for work, per partition:</p>\n"
+            + table(["partition", "warn", "fail", "error", "details"], rows)
     }
 
     /// A table with a header row; every cell escaped.

@@ -1,5 +1,5 @@
 public import Foundation
-import ReviewFormat
+public import ReviewFormat
 public import ReviewStore
 import RevqTime
 public import Spool
@@ -61,6 +61,8 @@ public struct StatusSnapshot: Sendable {
     public var failed: [FailedJob]
     public var recentRuns: [RecentRun]
     public var tokensToday: UsageRow?
+    /// Per partition, the current reviews whose decision asks for work (`revq findings`).
+    public var findings: [(partition: String, decisions: [Decision: Int])]
 
     /// How many failed jobs and recent runs the page lists.
     static let listLength = 10
@@ -89,7 +91,14 @@ public struct StatusSnapshot: Sendable {
                 failureReason: run.failureReason)
         }
         tokensToday = try UsageReport.load(store: store, since: todayStartsAt, until: nil, by: .runner, prices: [:]).total
+        findings = try store.acceptedPartitions(limit: Self.listLength).map { partition in
+            let reviews = try store.currentReviews(modelId: partition, decisions: Self.findingDecisions)
+            return (partition, Dictionary(grouping: reviews, by: \.decision).mapValues(\.count))
+        }
     }
+
+    /// The decisions `revq findings` lists.
+    static let findingDecisions: Set<Decision> = [.warn, .fail, .error]
 
     /// The most recently failed jobs; only the newest ids are read, since ids are time-ordered.
     static func newestFailed(_ spool: Spool) throws -> [FailedJob] {

@@ -1,9 +1,9 @@
-import Foundation
-import RevqConfig
 import ArgumentParser
+import Foundation
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
+import RevqConfig
 
 /// `revq ack`: acknowledgements, written as `trivial-change-ack` acceptances in one transaction.
 struct AckCommand: ParsableCommand {
@@ -54,7 +54,9 @@ struct AckCommand: ParsableCommand {
             struct Acked: Encodable { var note, gate, noteSha: String, noteCommit: String? }
             struct Report: Encodable { var dryRun: Bool, acknowledged: [Acked] }
             return try Output.json(
-                Report(dryRun: dryRun, acknowledged: acks.map { Acked(note: $0.notePath, gate: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit) }))
+                Report(
+                    dryRun: dryRun,
+                    acknowledged: acks.map { Acked(note: $0.notePath, gate: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit) }))
         }
         for ack in acks { print("\(dryRun ? "would acknowledge" : "acknowledged") \(ack.notePath) \(ack.gateId)") }
         print("\(acks.count) pair(s) \(dryRun ? "would be " : "")acknowledged under \(modelId)")

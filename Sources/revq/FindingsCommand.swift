@@ -1,9 +1,9 @@
-import Foundation
-import RevqConfig
 import ArgumentParser
+import Foundation
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
+import RevqConfig
 
 /// `revq findings`: what current warn/fail/error reviews ask to fix.
 struct FindingsCommand: ParsableCommand {

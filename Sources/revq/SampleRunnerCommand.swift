@@ -47,9 +47,12 @@ enum SampleReviewer {
         var notes: Int
         var gates: Int
 
+        /// Made-up token counts (so that `revq usage` and the status page have something to add
+        /// up in the demo): 12 per prompt line in, 40 per gate review out.
         func telemetry(promptLines: Int) -> String {
             #"{"provider":"sample","model":"sample-model","demo":"revq sample-runner: canned verdicts, not a review","#
-                + #""notes":\#(notes),"gate_reviews":\#(gates),"prompt_lines":\#(promptLines)}"# + "\n"
+                + #""notes":\#(notes),"gate_reviews":\#(gates),"prompt_lines":\#(promptLines),"#
+                + #""totals":{"input_tokens":\#(promptLines * 12),"output_tokens":\#(gates * 40)}}"# + "\n"
         }
     }
 

@@ -111,6 +111,7 @@ import Testing
         let diskSha = try f.sample.git(["hash-object", "kb/instructions/review-gates/prose/clarity.md"])
         #expect(gates.first?["sha"] as? String == diskSha.trimmingCharacters(in: .whitespacesAndNewlines))
         let skipped = try #require(shown["skipped"] as? [[String: String]])
-        #expect(skipped == [["id": SampleKB.grounding, "reason": "requires trait sourced"], ["id": SampleKB.clarity, "reason": "repeated"]])
+        #expect(
+            skipped == [["id": SampleKB.grounding, "reason": "requires trait sourced"], ["id": SampleKB.clarity, "reason": "repeated"]])
     }
 }

@@ -11,7 +11,9 @@ import Testing
         try sample.write("kb/instructions/review-gates/prose/clarity.md", "---\nwatches: [body]\n---\n\n\nIs the note clear?\n")
         try sample.commit("a gate text after blank lines")
 
-        let created = try run(["run", "create", "./kb/notes/b.md", SampleKB.residue, SampleKB.clarity, "--runner", "claude", "--model", "m", "--json"])
+        let created = try run([
+            "run", "create", "./kb/notes/b.md", SampleKB.residue, SampleKB.clarity, "--runner", "claude", "--model", "m", "--json",
+        ])
         let started = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any], "\(created.stderr)")
         let id = try #require(started["run_id"] as? Int)
         #expect(started["note"] as? String == SampleKB.noteB)

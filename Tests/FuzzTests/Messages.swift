@@ -28,7 +28,9 @@ enum Messages {
         } else if message.hasPrefix("duplicate note in gate sweep output: ") || message.hasPrefix("unterminated note review block: ") {
             try require(notes.contains(named), "a defect of a note that was not accepted: \(message)")
         } else {
-            let documented = ["nested note review start before closing ", "note review end without start: ", "note review end mismatch: expected "]
+            let documented = [
+                "nested note review start before closing ", "note review end without start: ", "note review end mismatch: expected ",
+            ]
             try require(documented.contains(where: message.hasPrefix), "undocumented sweep error: \(message)")
         }
     }

@@ -14,7 +14,9 @@ import Testing
     }
 
     /// Lines that look like results but are not the original's forms give no decision.
-    @Test(arguments: ["**Result:** WARN", "### Result: PASS", "Result: FAIL.", "Result: warn", "## Result: PASS (1 INFO)", "    ## Result: PASS"])
+    @Test(arguments: [
+        "**Result:** WARN", "### Result: PASS", "Result: FAIL.", "Result: warn", "## Result: PASS (1 INFO)", "    ## Result: PASS",
+    ])
     func nearResultLinesAreNotDecisions(line: String) {
         #expect(DecisionParser.decision(of: "Some review.\n\n\(line)\n") == .unknown)
     }
@@ -50,7 +52,9 @@ import Testing
         #expect(DecisionParser.decision(of: text) == expected)
     }
 
-    @Test(arguments: ["The note is fine.", "", "- nothing to flag", "Results: none", "-FAIL: no space", "+ FAIL: plus bullet", "Warning: not a finding"])
+    @Test(arguments: [
+        "The note is fine.", "", "- nothing to flag", "Results: none", "-FAIL: no space", "+ FAIL: plus bullet", "Warning: not a finding",
+    ])
     func noSignalIsUnknown(text: String) {
         #expect(DecisionParser.decision(of: text) == .unknown)
     }

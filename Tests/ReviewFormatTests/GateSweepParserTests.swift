@@ -47,7 +47,9 @@ import Testing
         #expect(error(block("z.md", "x"), notes: notes) == "unexpected note in gate sweep output: z.md")
         #expect(error(block("a.md", "x") + "\n" + block("a.md", "y"), notes: notes) == "duplicate note in gate sweep output: a.md")
         #expect(error("=== NOTE END: a.md ===", notes: notes) == "note review end without start: a.md")
-        #expect(error("=== NOTE START: a.md ===\n=== NOTE END: b.md ===", notes: notes) == "note review end mismatch: expected a.md, found b.md")
+        #expect(
+            error("=== NOTE START: a.md ===\n=== NOTE END: b.md ===", notes: notes) == "note review end mismatch: expected a.md, found b.md"
+        )
         #expect(error("=== NOTE START: a.md ===\ntext", notes: notes) == "unterminated note review block: a.md")
     }
 }

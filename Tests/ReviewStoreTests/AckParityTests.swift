@@ -1,9 +1,10 @@
 import Foundation
 import KnowledgeBase
-@testable import ReviewFlow
 import ReviewStore
 import TestSupport
 import Testing
+
+@testable import ReviewFlow
 
 /// The trivial-change rules (a gate's `watches`, the note parts) and the acknowledgement
 /// writes, as the original applies them.
@@ -20,11 +21,23 @@ import Testing
         ("---\ntitle: N\ndescription: New words.\ntags: [a, b]\n---\n# The title\n\nFirst paragraph.\n\nSecond.\n", [.description], false),
         ("---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# The title\n\nFirst paragraph, edited.\n\nSecond.\n", [.body], false),
         ("---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# A new title\n\nFirst paragraph.\n\nSecond.\n", [.body], true),
-        ("---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# A new title\n\nFirst paragraph.\n\nSecond.\n", [.title, .body], false),
-        ("---\ntitle: N2\ndescription: Old words.\ntags: [a, c]\n---\n# The title\n\nFirst paragraph.\n\nSecond.\n", [.title, .body, .description], true),
-        ("---\ntitle: N2\ndescription: Old words.\ntags: [a, b]\n---\n# The title\n\nFirst paragraph.\n\nSecond.\n", [.frontmatterOther], false),
+        (
+            "---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# A new title\n\nFirst paragraph.\n\nSecond.\n", [.title, .body],
+            false
+        ),
+        (
+            "---\ntitle: N2\ndescription: Old words.\ntags: [a, c]\n---\n# The title\n\nFirst paragraph.\n\nSecond.\n",
+            [.title, .body, .description], true
+        ),
+        (
+            "---\ntitle: N2\ndescription: Old words.\ntags: [a, b]\n---\n# The title\n\nFirst paragraph.\n\nSecond.\n", [.frontmatterOther],
+            false
+        ),
         // Blank lines and trailing spaces are not changes, and a note that did not change does not qualify.
-        ("---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# The title\nFirst paragraph.   \n\n\n\nSecond.\n", [.description], false),
+        (
+            "---\ntitle: N\ndescription: Old words.\ntags: [a, b]\n---\n# The title\nFirst paragraph.   \n\n\n\nSecond.\n", [.description],
+            false
+        ),
     ]
 
     @Test(arguments: changes)

@@ -9,7 +9,10 @@ import Testing
 /// finding lines and whether the gate changed since (the original's findings selector).
 @Suite struct FindingsParityTests {
     @Test(arguments: [
-        ("Intro.\n\n- WARN: one\n- INFO: fine\n* FAIL: two\n  continued here\n\n## Result: FAIL\n", ["WARN: one", "FAIL: two\ncontinued here"]),
+        (
+            "Intro.\n\n- WARN: one\n- INFO: fine\n* FAIL: two\n  continued here\n\n## Result: FAIL\n",
+            ["WARN: one", "FAIL: two\ncontinued here"]
+        ),
         ("- **WARN** — bold lead\n- warn: lower case\n\n## Result: WARN\n", ["**WARN** — bold lead", "warn: lower case"]),
         ("### Summary\n\nThe claim overreaches.\n\n### Details\n\nMore.\n\n## Result: WARN\n", ["The claim overreaches."]),
         ("Only prose here.\n\n## Result: FAIL\n", ["Only prose here."]),

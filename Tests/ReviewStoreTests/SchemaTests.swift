@@ -99,20 +99,23 @@ import Testing
         defer { f.remove() }
         try f.sqlite(Self.earlyRevqObjects)
         _ = try ReviewStore(path: f.storePath)
-        #expect(try f.sqlite("SELECT name FROM pragma_table_info('current_gate_acceptances')").split(separator: "\n") == [
-            "note_path", "gate_id", "model_id", "accepted_review_id", "accepted_note_sha", "accepted_note_commit",
-            "accepted_gate_sha", "accepted_at", "acceptance_kind",
-        ])
-        #expect(try f.sqlite("SELECT name FROM pragma_table_info('stale_gate_pairs')").split(separator: "\n") == [
-            "note_path", "gate_id", "model_id", "accepted_note_sha", "accepted_gate_sha",
-        ])
+        #expect(
+            try f.sqlite("SELECT name FROM pragma_table_info('current_gate_acceptances')").split(separator: "\n") == [
+                "note_path", "gate_id", "model_id", "accepted_review_id", "accepted_note_sha", "accepted_note_commit",
+                "accepted_gate_sha", "accepted_at", "acceptance_kind",
+            ])
+        #expect(
+            try f.sqlite("SELECT name FROM pragma_table_info('stale_gate_pairs')").split(separator: "\n") == [
+                "note_path", "gate_id", "model_id", "accepted_note_sha", "accepted_gate_sha",
+            ])
         let indexes = try f.sqlite("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
-        #expect(indexes.split(separator: "\n") == [
-            "idx_acceptance_events_latest_by_key", "idx_acceptance_events_note_gate_model", "idx_gate_reviews_note_gate_model",
-            "idx_gate_reviews_review_run_gate", "idx_gate_reviews_review_run_id", "idx_gate_reviews_reviewed_at",
-            "idx_gate_reviews_reviewed_sha", "idx_review_run_gates_run_ordinal", "idx_review_runs_note_model_started",
-            "revq_job_runs_run",
-        ])
+        #expect(
+            indexes.split(separator: "\n") == [
+                "idx_acceptance_events_latest_by_key", "idx_acceptance_events_note_gate_model", "idx_gate_reviews_note_gate_model",
+                "idx_gate_reviews_review_run_gate", "idx_gate_reviews_review_run_id", "idx_gate_reviews_reviewed_at",
+                "idx_gate_reviews_reviewed_sha", "idx_review_run_gates_run_ordinal", "idx_review_runs_note_model_started",
+                "revq_job_runs_run",
+            ])
     }
 
     @Test func noTwoIndexesCoverTheSameColumns() throws {

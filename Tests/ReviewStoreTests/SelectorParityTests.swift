@@ -24,7 +24,10 @@ import Testing
         try f.sample.write(SampleKB.noteC, "---\ntitle: C\nstatus: current\n---\nGamma.\n")
         try f.sample.write(SampleKB.noteB, "---\ntitle: B\nstatus: draft\n---\nBeta.\n")
         try f.sample.commit("statuses")
-        #expect(try select(f.kb, f.store, current: true) == ["kb/notes/c.md prose/clarity missing-review", "kb/notes/c.md prose/source-residue missing-review"])
+        #expect(
+            try select(f.kb, f.store, current: true) == [
+                "kb/notes/c.md prose/clarity missing-review", "kb/notes/c.md prose/source-residue missing-review",
+            ])
         try review(f, SampleKB.noteC)
         #expect(try select(f.kb, f.store, current: true).isEmpty)
         #expect(try select(f.kb, f.store).contains("kb/notes/b.md prose/clarity missing-review"))

@@ -10,28 +10,24 @@ import Testing
     @Test func metricsAndStatusPageOfARealWorker() throws {
         let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\nretry: {max_attempts: 1}\n")
         defer { harness.remove() }
-        let log = harness.home.url.appendingPathComponent("worker.log")
-        let worker = try Self.startWorker(harness, log: log)
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
-        }
-        let base = try Self.listeningAddress(log)
+        try Self.withListeningWorker(harness) { base in try Self.runThreeJobs(harness, base: base) }
+    }
 
+    static func runThreeJobs(_ harness: WorkerHarness, base: String) throws {
         // Done with codex telemetry; failed, with markup in its model string; done by claude.
         let done = try harness.enqueue()
         #expect(eventually(20) { harness.files("done").contains("\(done).json") })
         try harness.setMode("exit3")
         let result = try harness.revq(
-            ["enqueue", "review", SampleKB.noteB, "prose", "--runner", "codex", "--model", Self.scriptModel])
+            ["enqueue", "review", SampleKB.noteB, "prose", "--runner", "codex", "--model", scriptModel])
         let failed = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(eventually(20) { harness.files("failed").contains("\(failed).json") })
         let claude = try harness.enqueue(runner: "claude")
         #expect(eventually(20) { harness.files("done").contains("\(claude).json") })
 
-        let exposition = try Self.get(base + "/metrics")
+        let exposition = try get(base + "/metrics")
         #expect(exposition.contentType.hasPrefix("text/plain; version=0.0.4"))
-        let samples = try Self.parse(exposition.body)
+        let samples = try parse(exposition.body)
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
@@ -45,7 +41,7 @@ import Testing
         #expect(value("revq_paused_until_timestamp_seconds") == 0)
         #expect(samples.contains { $0.name == "revq_build_info" && $0.value == 1 })
 
-        let page = try Self.get(base + "/")
+        let page = try get(base + "/")
         #expect(page.contentType.hasPrefix("text/html"))
         let html = page.body
         for section in ["queue", "workers", "running", "failed", "recent", "tokens", "findings"] {
@@ -57,28 +53,27 @@ import Testing
         #expect(html.contains("codex exited 3"))
         #expect(html.contains(failed))
         #expect(html.contains("prose/clarity: warn"))
+        // The codex review's two warn gates are current findings under its actual partition.
+        #expect(html.contains("<tr><td>gpt-5-4-xhigh</td><td>2</td><td>0</td><td>0</td><td>revq findings --model gpt-5-4-xhigh</td></tr>"))
     }
 
     @Test func aRunningJobShowsItsElapsedTime() throws {
         let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\n")
         defer { harness.remove() }
-        let log = harness.home.url.appendingPathComponent("worker.log")
         try harness.setMode("slow")
-        let worker = try Self.startWorker(harness, log: log)
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
-        }
-        let base = try Self.listeningAddress(log)
+        try Self.withListeningWorker(harness) { base in try Self.checkRunningJob(harness, base: base) }
+    }
+
+    static func checkRunningJob(_ harness: WorkerHarness, base: String) throws {
         let id = try harness.enqueue()
         #expect(eventually(20) { FileManager.default.fileExists(atPath: harness.startedMarker.path) })
-        let html = try Self.get(base + "/").body
+        let html = try get(base + "/").body
         let running = try #require(
             html.components(separatedBy: "<section id=\"running\">").last?.components(separatedBy: "</section>").first)
         #expect(running.contains("<td>\(id)</td>"))
         #expect(running.contains("review kb/notes/a.md [prose]"))
         #expect(running.range(of: #"<td>\d+s</td>"#, options: .regularExpression) != nil, "elapsed time in \(running)")
-        let exposition = try Self.parse(try Self.get(base + "/metrics").body)
+        let exposition = try parse(try get(base + "/metrics").body)
         #expect(exposition.contains { $0.name == "revq_jobs" && $0.labels == ["state": "active"] && $0.value == 1 })
         #expect(exposition.contains { $0.name == "revq_runs" && $0.labels == ["status": "running"] && $0.value == 1 })
     }
@@ -92,6 +87,17 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// Runs `body` with the base URL of a background worker's listener; stops the worker after.
+    static func withListeningWorker(_ harness: WorkerHarness, _ body: (String) throws -> Void) throws {
+        let log = harness.home.url.appendingPathComponent("worker.log")
+        let worker = try startWorker(harness, log: log)
+        defer {
+            worker.terminate()
+            worker.waitUntilExit()
+        }
+        try body(try listeningAddress(log))
+    }
 
     static func startWorker(_ harness: WorkerHarness, log: URL) throws -> Process {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
