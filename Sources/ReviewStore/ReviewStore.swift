@@ -25,8 +25,7 @@ public final class ReviewStore: Sendable {
     /// commit is on disk when the write returns, before anything that depends on it happens.
     ///
     /// Any number of processes may open one fresh store at once: the first-time setup (WAL
-    /// mode, schema) runs under an exclusive `flock` of the store file, which SQLite's own
-    /// `fcntl` locks do not see. A store in a group-writable directory is created
+    /// mode, schema) runs under an exclusive `flock` of the store's directory (see ``StoreFile``). A store in a group-writable directory is created
     /// group-writable, and SQLite gives its WAL the same mode.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
         var configuration = GRDB.Configuration()
@@ -38,8 +37,9 @@ public final class ReviewStore: Sendable {
         do {
             let setup = try StoreFile.lockForSetup(path)
             defer { setup.unlock() }
-            identity = setup.identity
             pool = try DatabasePool(path: path, configuration: configuration)
+            guard let opened = StoreFile.identity(at: path) else { throw StoreFile.SetupError(reason: "the file vanished while opening") }
+            identity = opened
             // GRDB sets `synchronous=NORMAL` for WAL, where a commit is durable only at the next
             // checkpoint. Only the writer connection writes, so only it needs FULL.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }

@@ -14,17 +14,20 @@ struct FileIdentity: Sendable, Equatable {
 }
 
 /// The store file before SQLite opens it: created when missing (group-writable in a
-/// group-writable directory) and locked with `flock` while a process sets the store up.
+/// group-writable directory), while its directory is locked with `flock` so that one process
+/// at a time sets a store up.
+///
+/// The lock is on the directory, never on the store file: closing any descriptor of the
+/// store file would drop the `fcntl` locks SQLite holds on it for this whole process.
 struct StoreFile {
     struct SetupError: Error {
         let reason: String
     }
 
-    let descriptor: Int32
-    let identity: FileIdentity
+    let directoryDescriptor: Int32
 
-    /// Creates `path` (and its directory) when missing, opens it and takes an exclusive `flock`,
-    /// waiting for another process's setup to end.
+    /// Creates the store's directory when missing, takes an exclusive `flock` on it (waiting for
+    /// another setup to end), and creates an empty store file when there is none.
     static func lockForSetup(_ path: String) throws(SetupError) -> StoreFile {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -32,34 +35,31 @@ struct StoreFile {
         } catch {
             throw SetupError(reason: "cannot create \(directory.path): \(error.localizedDescription)")
         }
-        var fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if fd >= 0 {
-            var parent = stat()
-            if stat(directory.path, &parent) == 0, parent.st_mode & S_IWGRP != 0 {
-                var info = stat()
-                if fstat(fd, &info) == 0 { _ = fchmod(fd, (info.st_mode & 0o7777) | S_IRGRP | S_IWGRP) }
-            }
-        } else if errno == EEXIST {
-            fd = open(path, O_RDWR | O_CLOEXEC)
-            // A read-only store can still be opened (and then refuses writes).
-            if fd < 0, errno == EACCES || errno == EROFS { fd = open(path, O_RDONLY | O_CLOEXEC) }
-        }
-        guard fd >= 0 else { throw SetupError(reason: String(cString: strerror(errno))) }
-        while flock(fd, LOCK_EX) != 0 {
+        let lock = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw SetupError(reason: "\(directory.path): \(String(cString: strerror(errno)))") }
+        while flock(lock, LOCK_EX) != 0 {
             guard errno == EINTR else {
                 let reason = String(cString: strerror(errno))
-                close(fd)
-                throw SetupError(reason: "flock: \(reason)")
+                close(lock)
+                throw SetupError(reason: "flock \(directory.path): \(reason)")
             }
         }
-        var info = stat()
-        fstat(fd, &info)
-        return StoreFile(descriptor: fd, identity: FileIdentity(info))
+        // No connection of this process can have a file open that did not exist before the lock.
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd >= 0 {
+            var parent = stat()
+            var info = stat()
+            if fstat(lock, &parent) == 0, parent.st_mode & S_IWGRP != 0, fstat(fd, &info) == 0 {
+                _ = fchmod(fd, (info.st_mode & 0o7777) | S_IRGRP | S_IWGRP)
+            }
+            close(fd)
+        }
+        return StoreFile(directoryDescriptor: lock)
     }
 
-    /// Ends the setup: releases the lock and closes the file.
+    /// Ends the setup: releases the lock.
     func unlock() {
-        close(descriptor)
+        close(directoryDescriptor)
     }
 
     /// The identity of whatever file `path` names now; nil when there is none.
