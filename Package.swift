@@ -117,7 +117,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "WorkerTests", dependencies: ["Worker", "ReviewStore", "ReviewFormat", "TestSupport", "revq"],
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Spool", "TestSupport", "revq",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),

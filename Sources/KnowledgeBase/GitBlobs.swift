@@ -20,15 +20,21 @@ extension KnowledgeBase {
         return texts
     }
 
-    /// `git diff <commit> -- <path>`: the unified diff of a file from a commit to the work tree,
-    /// made in-process.
-    public func diff(since commit: String, path: String) throws -> String {
+    /// The unified diffs of files from one commit to the work tree (`git diff <commit> --
+    /// <path>`), by KB-relative path, made in-process; a file that did not change has no entry.
+    public func diffs(since commit: String, paths: [String]) throws -> [String: String] {
+        guard !paths.isEmpty else { return [:] }
         guard let id = ObjectID(hex: commit) else { throw KnowledgeBaseError("not a commit id: \(commit)") }
         let opened = try git.opened()
+        var diffs: [String: String] = [:]
         do {
-            return try opened.repository.patch(from: id, path: opened.prefix + Array(path.utf8))
+            for path in paths {
+                let patch = try opened.repository.patch(from: id, path: opened.prefix + Array(path.utf8))
+                if !patch.isEmpty { diffs[path] = patch }
+            }
         } catch let error as GitError {
-            throw KnowledgeBaseError("cannot diff \(path) since \(commit): \(error)")
+            throw KnowledgeBaseError("cannot diff since \(commit): \(error)")
         }
+        return diffs
     }
 }

@@ -53,9 +53,8 @@ public enum Acknowledging {
             else { return false }
             return NoteParts.changedOnlyUnwatched(previous: previous, current: current, watches: watched)
         }
-        let provenance = try kb.noteProvenance(qualifying.map(\.notePath))
-        return zip(qualifying, provenance).map { candidate, provenance in
-            Acknowledgement(notePath: candidate.notePath, gateId: candidate.gateId, noteSha: candidate.noteSha, noteCommit: provenance.commit)
+        return qualifying.map {
+            Acknowledgement(notePath: $0.notePath, gateId: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit)
         }
     }
 }

@@ -27,10 +27,12 @@ public enum StaleSelection {
         let provenance = try kb.noteProvenance(notes.map(\.path))
         let gateShas = try kb.diskBlobShas(gates.map(\.path))
         var candidates: [StaleCandidate] = []
-        for (note, noteProvenance) in zip(notes, provenance) {
+        for (note, current) in zip(notes, provenance) {
             for gate in gates where gate.applies(to: note) {
                 candidates.append(
-                    StaleCandidate(notePath: note.path, noteSha: noteProvenance.sha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
+                    StaleCandidate(
+                        notePath: note.path, noteSha: current.sha, noteCommit: current.commit, gateId: gate.id,
+                        gateSha: gateShas[gate.path] ?? ""))
             }
         }
         return Result(pairs: try store.stale(modelId: modelId, candidates: candidates), skipped: listing.skipped)

@@ -25,8 +25,7 @@ public final class ReviewStore: Sendable {
     /// commit is on disk when the write returns, before anything that depends on it happens.
     ///
     /// Any number of processes may open one fresh store at once: the first-time setup (WAL
-    /// mode, schema) runs under an exclusive `flock` of the store's directory (never a descriptor
-    /// of the store file: closing one would drop SQLite's `fcntl` locks, see ``StoreFile``). A store in a group-writable directory is created
+    /// mode, schema) runs under an exclusive `flock` of the store's directory (see ``StoreFile``). A store in a group-writable directory is created
     /// group-writable, and SQLite gives its WAL the same mode.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
         var configuration = GRDB.Configuration()
@@ -38,8 +37,9 @@ public final class ReviewStore: Sendable {
         do {
             let setup = try StoreFile.lockForSetup(path)
             defer { setup.unlock() }
-            identity = setup.identity
             pool = try DatabasePool(path: path, configuration: configuration)
+            guard let opened = StoreFile.identity(at: path) else { throw StoreFile.SetupError(reason: "the file vanished while opening") }
+            identity = opened
             // GRDB sets `synchronous=NORMAL` for WAL, where a commit is durable only at the next
             // checkpoint. Only the writer connection writes, so only it needs FULL.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
@@ -250,7 +250,7 @@ public final class ReviewStore: Sendable {
         if !unexpected.isEmpty {
             throw ReviewStoreError("unexpected gate reviews: \(unexpected.joined(separator: ", "))", isRefusal: false)
         }
-        let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId)
+        let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId).sorted()
         if !mismatched.isEmpty {
             throw ReviewStoreError("gate provenance mismatch: \(mismatched.joined(separator: ", "))", isRefusal: false)
         }

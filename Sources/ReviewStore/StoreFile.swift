@@ -14,25 +14,20 @@ struct FileIdentity: Sendable, Equatable {
 }
 
 /// The store file before SQLite opens it: created when missing (group-writable in a
-/// group-writable directory), with its directory locked by `flock` while a process sets the
-/// store up.
+/// group-writable directory), while its directory is locked with `flock` so that one process
+/// at a time sets a store up.
 ///
-/// The lock is on the directory, never on the store file: SQLite's locks are `fcntl` locks,
-/// owned by the whole process, and closing *any* descriptor of the store file drops them all.
-/// Another process closing its connection would then take itself for the last one, checkpoint
-/// and delete the WAL, and this process's later commits would go into the deleted file. So the
-/// store file is opened here only when this call creates it, and closed before SQLite opens it.
+/// The lock is on the directory, never on the store file: closing any descriptor of the
+/// store file would drop the `fcntl` locks SQLite holds on it for this whole process.
 struct StoreFile {
     struct SetupError: Error {
         let reason: String
     }
 
-    /// The locked directory.
-    let descriptor: Int32
-    let identity: FileIdentity
+    let directoryDescriptor: Int32
 
-    /// Locks the store's directory (creating it when missing) with an exclusive `flock`,
-    /// waiting for another setup to end, then creates `path` when missing.
+    /// Creates the store's directory when missing, takes an exclusive `flock` on it (waiting for
+    /// another setup to end), and creates an empty store file when there is none.
     static func lockForSetup(_ path: String) throws(SetupError) -> StoreFile {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -46,33 +41,25 @@ struct StoreFile {
             guard errno == EINTR else {
                 let reason = String(cString: strerror(errno))
                 close(lock)
-                throw SetupError(reason: "flock: \(reason)")
+                throw SetupError(reason: "flock \(directory.path): \(reason)")
             }
         }
-        let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if created >= 0 {
+        // No connection of this process can have a file open that did not exist before the lock.
+        let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd >= 0 {
             var parent = stat()
-            if fstat(lock, &parent) == 0, parent.st_mode & S_IWGRP != 0 {
-                var info = stat()
-                if fstat(created, &info) == 0 { _ = fchmod(created, (info.st_mode & 0o7777) | S_IRGRP | S_IWGRP) }
+            var info = stat()
+            if fstat(lock, &parent) == 0, parent.st_mode & S_IWGRP != 0, fstat(fd, &info) == 0 {
+                _ = fchmod(fd, (info.st_mode & 0o7777) | S_IRGRP | S_IWGRP)
             }
-            close(created)  // a new file: no connection of this process holds a lock on it yet
-        } else if errno != EEXIST {
-            let reason = String(cString: strerror(errno))
-            close(lock)
-            throw SetupError(reason: reason)
+            close(fd)
         }
-        guard let identity = identity(at: path) else {
-            let reason = String(cString: strerror(errno))
-            close(lock)
-            throw SetupError(reason: reason)
-        }
-        return StoreFile(descriptor: lock, identity: identity)
+        return StoreFile(directoryDescriptor: lock)
     }
 
-    /// Ends the setup: releases the directory lock.
+    /// Ends the setup: releases the lock.
     func unlock() {
-        close(descriptor)
+        close(directoryDescriptor)
     }
 
     /// The identity of whatever file `path` names now; nil when there is none.

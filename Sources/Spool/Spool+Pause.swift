@@ -26,3 +26,26 @@ extension Spool {
         return until
     }
 }
+
+extension Spool {
+    /// `<root>/claiming-stopped`: why a worker's pool stopped claiming for a fault of the store
+    /// or the disk, while it stands. `revq status` shows it.
+    var faultFile: String { root + "/claiming-stopped" }
+
+    /// Records why claiming stopped, or clears the record (nil). On a full disk the record
+    /// may not be writable; the worker's log and systemd status still say it.
+    public func recordClaimingStopped(_ reason: String?) throws {
+        guard let reason else {
+            _ = unlink(faultFile)
+            return
+        }
+        try Data((reason + "\n").utf8).write(to: URL(fileURLWithPath: faultFile), options: .atomic)
+    }
+
+    /// Why claiming is stopped, if a worker recorded it.
+    public func claimingStopped() -> String? {
+        FileManager.default.contents(atPath: faultFile).map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+}

@@ -51,3 +51,17 @@ extension Spool {
         return removed
     }
 }
+
+extension Spool {
+    /// Whether a live process holds the claim of job `id` now: its file is in `active/` and
+    /// locked (by any open file, this process's own claims included).
+    public func isClaimedByLiveProcess(_ id: JobID) -> Bool {
+        switch try? LockedEntry.open(path(.active, id.fileName)) {
+        case .busy?: return true
+        case .locked(let fd, _)?:
+            close(fd)
+            return false
+        default: return false
+        }
+    }
+}

@@ -9,7 +9,7 @@ import Runner
 import Spool
 
 /// Where a claimed job went, so that the pool can index it at once (a requeued job may be
-/// claimed again before its inotify event arrives), and whether claiming must pause.
+/// claimed again before its inotify event arrives), and whether claiming must pause or stop.
 struct JobEnding: Sendable {
     /// The job file's name.
     var name: String
@@ -19,6 +19,18 @@ struct JobEnding: Sendable {
     var pausedUntil: Date?
     /// Job files this job put into `new/` (a sweep's batches), to index at once.
     var readied: [String] = []
+    /// The store or the disk failed under the job: the job was put back (or its move is
+    /// pending), and the pool stops claiming until the fault is gone.
+    var fault: WorkerFault?
+    /// A move the fault prevented; the job keeps its claim until it is retried.
+    var pending: PendingSettlement?
+}
+
+/// A claimed job whose move to its next state failed on a fault (a full disk): retried when a
+/// probe finds the fault gone. The claim's lock is held meanwhile, so no one else takes it.
+struct PendingSettlement: Sendable {
+    let claimed: ClaimedJob
+    let settlement: JobExecutor.Settlement
 }
 
 /// Runs one claimed job to its end and records everything through the lifecycle functions:
@@ -34,6 +46,8 @@ struct JobExecutor: Sendable {
         let job = claimed.job
         context.log("job claimed", job.id, ["attempt": "\(claimed.attemptNumber)", "kind": "\(job.work.kind)"])
         do {
+            // Never write into a store file that was removed or replaced under the worker.
+            try context.store.checkIdentity()
             switch job.work {
             case .review(let note, let gates):
                 return try await review(claimed, note: note, gates: gates)
@@ -43,9 +57,18 @@ struct JobExecutor: Sendable {
                 return try await SweepExpansion(executor: self).run(claimed, gateId: gate, selection: selection, batchSize: batchSize)
             }
         } catch {
-            // The store or the spool failed under the job (database locked past the busy
-            // timeout, disk full, directory removed): retry it like a runner failure. If even
-            // that fails, the job stays in active/ and the next start's recovery settles it.
+            // The store or the disk failed under the job: not the job's fault, so it goes back
+            // as it was, without spending an attempt, and the pool stops claiming.
+            if let fault = WorkerFault.classify((error as? ExecutionFailure)?.underlying ?? error) {
+                do {
+                    return try settle(claimed, .putBack(fault))
+                } catch {
+                    context.log("job left for recovery", job.id, level: .error, ["error": "\(error)"])
+                    return JobEnding(name: job.id.fileName, state: nil)
+                }
+            }
+            // Anything else (a spool directory removed, say): retry it like a runner failure. If
+            // even that fails, the job stays in active/ and the next start's recovery settles it.
             let failure = error as? ExecutionFailure
             let reason = "worker error: \(failure?.underlying ?? error)"
             do {
@@ -74,13 +97,15 @@ struct JobExecutor: Sendable {
         guard let profile = context.config.runners[job.runner] else {
             return try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
         }
-        let runId = try context.store.createRun(
-            review.newRun(model: job.model, runner: job.runner), job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
+        let request = review.newRun(model: job.model, runner: job.runner)
+        let attempt = JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber)
+        let runId = try await context.store.perform { try $0.createRun(request, job: attempt) }
         context.log("run started", job.id, ["run": "\(runId)", "runner": "\(job.runner)", "note": "\(note)"])
         do {
             return try await runAndRecord(claimed, review: review, profile: profile, runId: runId)
         } catch {
-            try? context.store.failRun(run: runId, reason: "worker error: \(error)")
+            // A run this fails to fail stays `running` until the reconciler fails it.
+            _ = try? await context.store.perform { try $0.failRun(run: runId, reason: "worker error: \(WorkerFault.classify(error) ?? error)") }
             throw ExecutionFailure(runId: runId, underlying: error)
         }
     }
@@ -92,48 +117,75 @@ struct JobExecutor: Sendable {
         let prompt = review.prompt(runId: runId)
         let outcome = await Runner.run(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path))
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
-        try attach(outcome, to: [runId], job: job)
+        try await attach(outcome, to: [runId], job: job)
         let parsed = Result { () throws(ReviewFormatError) in
             try BundleParser.parse(outcome.bundleText, expectedGates: review.gates.map(\.id))
         }
         if let verdict = verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
-            return try settle(claimed, failing: [runId], verdict, stderrTail: outcome.stderrTail)
+            return try await settle(claimed, failing: [runId], verdict, stderrTail: outcome.stderrTail)
         }
         let blocks: [GateBlock]
         do {
             blocks = try parsed.get()
         } catch {
             try? artifacts.writeBundle(outcome.bundleText)
-            return try settle(claimed, failing: [runId], .failed(reason: error.message), stderrTail: outcome.stderrTail)
+            return try await settle(claimed, failing: [runId], .failed(reason: error.message), stderrTail: outcome.stderrTail)
         }
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: review.note.path, blocks: blocks)
-        try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
+        try await context.store.perform { try $0.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle)) }
         try artifacts.writeBundle(bundle)
         let actual = actualPartition(outcome, job: job, runIDs: [runId])
+        let reviews = blocks.map(GateReviewInput.init(block:))
         let run: RunRecord
         do {
-            run = try context.store.recordAndFinalizeRun(
-                run: runId, reviews: blocks.map(GateReviewInput.init(block:)), actualModelId: actual)
+            run = try await context.store.perform { try $0.recordAndFinalizeRun(run: runId, reviews: reviews, actualModelId: actual) }
         } catch let error as ReviewStoreError {
             return try settle(claimed, .retry(report(error.message)))
         }
-        try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
+        try artifacts.writeGateFiles(try await context.store.perform { try $0.gateReviews(run: runId) })
         return try settle(claimed, .finish(report(nil), result: Self.result(run, decisions: blocks.map { ($0.gateId, $0.decision) })))
     }
 
     /// Where a job goes next.
-    enum Settlement {
+    enum Settlement: Sendable {
         case finish(AttemptReport, result: JSONValue)
         case fail(reason: String)
         case retry(AttemptReport)
         case postpone(AttemptReport, until: Date?, why: ClaimedJob.Postponement)
+        /// Back to `new/` as it was: the store or the disk failed, not the job.
+        case putBack(WorkerFault)
     }
 
+    /// Moves the job on. A fault of the disk or the store on the way is no error of the job:
+    /// the ending carries it, and the move is kept pending with the claim until the fault is gone.
+    /// Other errors are thrown.
     func settle(_ claimed: ClaimedJob, _ settlement: Settlement) throws -> JobEnding {
+        do {
+            return try move(claimed, settlement)
+        } catch {
+            guard let fault = WorkerFault.classify(error) else { throw error }
+            context.log("job move pending", claimed.id, level: .warning, ["reason": "\(fault)"])
+            return JobEnding(
+                name: claimed.id.fileName, state: .active, fault: fault, pending: PendingSettlement(claimed: claimed, settlement: settlement))
+        }
+    }
+
+    private func move(_ claimed: ClaimedJob, _ settlement: Settlement) throws -> JobEnding {
         let id = claimed.id
         let state: JobState
         switch settlement {
+        case .putBack(let fault):
+            try claimed.putBack()
+            context.log("job put back", id, level: .warning, ["reason": "\(fault)"])
+            return JobEnding(name: id.fileName, state: .new, fault: fault)
         case .finish(let report, let result):
+            // The run was recorded in the file the store opened: if that file is gone or
+            // replaced, the review is lost with it and must run again.
+            do {
+                try context.store.checkIdentity()
+            } catch {
+                return try move(claimed, .putBack(WorkerFault(.store(error.kind), error.detail)))
+            }
             try claimed.finish(report, result: result)
             state = .done
             context.log("job done", id, ["runs": "\(report.runIDs.map(String.init).joined(separator: ","))"])

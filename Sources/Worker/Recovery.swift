@@ -34,7 +34,10 @@ struct Recovery {
     }
 
     func settle(_ claimed: ClaimedJob) throws {
-        let runs = try context.store.runs(forJob: claimed.id.rawValue).filter { $0.attempt == claimed.attemptNumber }.map(\.run)
+        let attemptRuns = try context.store.runs(forJob: claimed.id.rawValue).filter { $0.attempt == claimed.attemptNumber }.map(\.run)
+        // A try put back on a store or disk fault left runs under the same attempt number: only
+        // the last try (its runs share one `started_at`) tells whether the attempt completed.
+        let runs = attemptRuns.filter { $0.startedAt == attemptRuns.last?.startedAt }
         let runIDs = runs.map(\.id)
         if !runs.isEmpty, runs.allSatisfy({ $0.status == .completed }) {
             try claimed.finish(AttemptReport(runIDs: runIDs), result: try harvestedResult(claimed.job, runs: runs))

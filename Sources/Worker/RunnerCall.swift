@@ -43,9 +43,11 @@ extension JobExecutor {
 
     /// Stores the call's telemetry, raw output and debug log on every run it served, and logs
     /// why telemetry is missing when it is.
-    func attach(_ outcome: RunnerOutcome, to runIDs: [Int64], job: Job) throws {
+    func attach(_ outcome: RunnerOutcome, to runIDs: [Int64], job: Job) async throws {
         let data = ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog)
-        for id in runIDs { try context.store.attachExecutionData(run: id, data) }
+        try await context.store.perform { store in
+            for id in runIDs { try store.attachExecutionData(run: id, data) }
+        }
         if let note = outcome.telemetryNote {
             context.log("telemetry not captured", job.id, level: .notice, ["runs": "\(Self.list(runIDs))", "reason": "\(note)"])
         }
@@ -64,8 +66,10 @@ extension JobExecutor {
     }
 
     /// Fails every run of the call with the verdict's reason and moves the job on accordingly.
-    func settle(_ claimed: ClaimedJob, failing runIDs: [Int64], _ verdict: RunnerVerdict, stderrTail: [String]) throws -> JobEnding {
-        for id in runIDs { try context.store.failRun(run: id, reason: verdict.reason) }
+    func settle(_ claimed: ClaimedJob, failing runIDs: [Int64], _ verdict: RunnerVerdict, stderrTail: [String]) async throws -> JobEnding {
+        try await context.store.perform { store in
+            for id in runIDs { try store.failRun(run: id, reason: verdict.reason) }
+        }
         let report = AttemptReport(runIDs: runIDs, reason: verdict.reason, stderrTail: stderrTail)
         switch verdict {
         case .stopped:

@@ -65,13 +65,17 @@ struct SweepBatch {
                 notePath: note.path, modelId: ModelPartition.requested(job.model), runner: job.runner,
                 noteSha: provenance.sha, noteCommit: provenance.commit, gates: [(gate.id, gateSha)])
         }
-        let runIDs = try context.store.createRuns(requests, job: JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber))
+        let attempt = JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber)
+        let runIDs = try await context.store.perform { try $0.createRuns(requests, job: attempt) }
         context.log("batch started", job.id, ["runs": "\(JobExecutor.list(runIDs))", "runner": "\(job.runner)", "gate": "\(gate.id)"])
         do {
             return try await runAndRecord(
                 claimed, gate: gate, notes: prepared.notes, runIDs: runIDs, profile: profile, allNotes: notes, skipped: prepared.skipped)
         } catch {
-            for id in runIDs { try? context.store.failRun(run: id, reason: "worker error: \(error)") }
+            let reason = "worker error: \(WorkerFault.classify(error) ?? error)"
+            _ = try? await context.store.perform { store in
+                for id in runIDs { try store.failRun(run: id, reason: reason) }
+            }
             throw error
         }
     }
@@ -105,11 +109,11 @@ struct SweepBatch {
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
         let directory = Self.directory(kb: context.kb, batch: job.id, attempt: claimed.attemptNumber)
         let outcome = await Runner.run(executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory.path))
-        try executor.attach(outcome, to: runIDs, job: job)
+        try await executor.attach(outcome, to: runIDs, job: job)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }
         if let verdict = executor.verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
-            return try executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
+            return try await executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
         }
         let output: GateSweepOutput
         switch parsed {
@@ -117,7 +121,7 @@ struct SweepBatch {
             output = parsedOutput
         case .failure(let error):
             try? Data(outcome.bundleText.utf8).write(to: directory.appendingPathComponent("bundle-output.md"))
-            return try executor.settle(claimed, failing: runIDs, .failed(reason: error.message), stderrTail: outcome.stderrTail)
+            return try await executor.settle(claimed, failing: runIDs, .failed(reason: error.message), stderrTail: outcome.stderrTail)
         }
         let actual = executor.actualPartition(outcome, job: job, runIDs: runIDs)
         for (path, runId) in zip(paths, runIDs) {

@@ -1,6 +1,7 @@
-public import Foundation
+import Foundation
 import Glibc
 import Logging
+import ReviewStore
 public import RevqConfig
 import RevqTime
 public import ServiceLifecycle
@@ -13,18 +14,37 @@ public struct WorkerOptions: Sendable {
     public var once: Bool
     /// The slow rescan of the spool, on top of inotify's hints.
     public var rescanInterval: Duration
+    /// How often a store or disk fault is checked again while claiming is stopped.
+    public var probeInterval: Duration
+    /// End with an error on a fault that needs an operator (so that systemd restarts the
+    /// worker); nil: when running under systemd (`$NOTIFY_SOCKET`) or with ``once``.
+    public var exitOnPersistentFault: Bool?
 
-    public init(concurrency: Int, once: Bool, rescanInterval: Duration = .seconds(60)) {
+    public init(
+        concurrency: Int, once: Bool, rescanInterval: Duration = .seconds(60), probeInterval: Duration = .seconds(5),
+        exitOnPersistentFault: Bool? = nil
+    ) {
         self.concurrency = concurrency
         self.once = once
         self.rescanInterval = rescanInterval
+        self.probeInterval = probeInterval
+        self.exitOnPersistentFault = exitOnPersistentFault
     }
 }
 
+/// The worker ended because the store or the disk failed in a way waiting cannot repair.
+public struct WorkerStopped: Error, CustomStringConvertible {
+    public let description: String
+}
+
 /// The worker pool (SPEC §5, §7) as a ``Service``: recovers what a previous worker left,
-/// watches `new/` with inotify, claims up to `concurrency` jobs oldest first within priority,
-/// promotes deferred jobs when they fall due, and drains on graceful shutdown: no new claims,
-/// running jobs get the drain grace, then are stopped and requeued without spending an attempt.
+/// reconciles the store, watches `new/` with inotify, claims up to `concurrency` jobs oldest
+/// first within priority, promotes deferred jobs when they fall due, and drains on graceful
+/// shutdown: no new claims, running jobs get the drain grace, then are stopped and requeued
+/// without spending an attempt.
+///
+/// Every decision is ``PoolState``'s; this type only turns the world into ``PoolEvent``s (the
+/// watcher, timers, job ends, probes, signals) and ``PoolEffect``s into system calls.
 public final class WorkerService: Service {
     let options: WorkerOptions
     let initialContext: WorkerContext
@@ -46,6 +66,8 @@ public final class WorkerService: Service {
     enum Wake: Sendable {
         case watch(DirectoryWatcher.Event)
         case finished(JobEnding)
+        case retried(JobEnding)
+        case probed(WorkerFault?)
         case timer
         case drain
         case drainDeadline
@@ -57,6 +79,7 @@ public final class WorkerService: Service {
         let spool = context.spool
         try spool.createDirectories()
         try await Recovery(context: context).run()
+        try await StoreReconciler(context: context).run(reason: Recovery.reason)
 
         var ready = JobIndex(state: .new)
         var deferred = JobIndex(state: .deferred)
@@ -69,14 +92,20 @@ public final class WorkerService: Service {
 
         notifier.ready()
         context.logger.info("worker ready", metadata: ["spool": "\(spool.root)", "concurrency": "\(options.concurrency)"])
-        var running = 0
-        var draining = false
         // A quota pause recorded by an earlier worker on this spool still holds.
-        var pausedUntil = spool.pausedUntil()
+        var pool = PoolState(
+            concurrency: options.concurrency, once: options.once, exitOnPersistentFault: options.exitOnPersistentFault ?? notifier.isActive,
+            probeInterval: Self.seconds(options.probeInterval), drainGrace: .seconds(context.config.drainGraceSeconds),
+            pausedUntil: spool.pausedUntil())
+        try? spool.recordClaimingStopped(nil)
         var timer: Task<Void, Never>?
+        var pending: [String: PendingSettlement] = [:]
+        var lastStatus = ""
+        var failure: WorkerFault?
 
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
+            // Discarding: a finished job's task is freed at once, not kept until the group ends.
+            await withDiscardingTaskGroup { group in
                 group.addTask { [watcher, options] in
                     for await event in watcher.events(tick: options.rescanInterval) { wake.yield(.watch(event)) }
                 }
@@ -89,14 +118,16 @@ public final class WorkerService: Service {
                     }
                 }
                 wake.yield(.timer)
-                for await event in wakes {
+                loop: for await wakeUp in wakes {
                     let now = Date()
-                    switch event {
+                    let event: PoolEvent
+                    switch wakeUp {
                     case .watch(.arrived(let names)):
                         for name in names { ready.insert(name, from: spool) }
+                        event = .queueChanged
                     case .watch(.overflow), .watch(.tick):
                         do {
-                            if case .watch(.overflow) = event {
+                            if case .watch(.overflow) = wakeUp {
                                 // Events were lost, or the directory went away: make the spool
                                 // again if it was removed under us, and watch anew.
                                 try spool.createDirectories()
@@ -114,82 +145,125 @@ public final class WorkerService: Service {
                             context.logger.error("spool rescan failed", metadata: ["error": "\(error)"])
                         }
                         // A batch an operator cancelled or moved ends no claim: look at parked sweeps too.
-                        if case .watch(.tick) = event {
+                        if case .watch(.tick) = wakeUp {
                             group.addTask { [context] in await SweepFinisher(context: context).finishAllEnded() }
                         }
-                    case .finished(let ending):
-                        running -= 1
+                        event = .queueChanged
+                    case .finished(let ending), .retried(let ending):
                         switch ending.state {
                         case .new?: ready.insert(ending.name, from: spool)
                         case .deferred?: deferred.insert(ending.name, from: spool)
                         default: break
                         }
                         for name in ending.readied { ready.insert(name, from: spool) }
-                        if let until = ending.pausedUntil {
-                            pausedUntil = max(pausedUntil ?? until, until)
-                            do {
-                                try spool.recordPause(until: pausedUntil ?? until)
-                            } catch {
-                                context.logger.error("cannot record the pause in the spool", metadata: ["error": "\(error)"])
-                            }
-                            context.logger.warning(
-                                "runner quota exhausted; claiming paused", metadata: ["until": "\(Timestamp.format(until))"])
-                        }
+                        if let settlement = ending.pending { pending[ending.name] = settlement }
+                        if case .retried = wakeUp { event = .settlementRetried(ending) } else { event = .jobEnded(ending) }
+                    case .probed(let fault):
+                        event = fault.map(PoolEvent.fault) ?? .healthy
                     case .timer:
                         do {
                             for name in try spool.promoteDue(from: &deferred, now: now) { ready.insert(name, from: spool) }
                         } catch {
                             context.logger.error("promoting deferred jobs failed", metadata: ["error": "\(error)"])
                         }
+                        event = .timerFired
                     case .drain:
-                        draining = true
-                        notifier.stopping()
-                        context.logger.info("draining", metadata: ["running": "\(running)"])
-                        let grace = context.config.drainGraceSeconds
-                        group.addTask {
-                            try? await Task.sleep(for: .seconds(grace))
-                            wake.yield(.drainDeadline)
-                        }
+                        event = .drainRequested
                     case .drainDeadline:
-                        context.logger.info("drain grace over; stopping running jobs", metadata: ["running": "\(running)"])
-                        group.cancelAll()
+                        event = .drainDeadline
                     case .reload:
                         context = reloaded(context)
+                        event = .reloaded(concurrency: options.concurrency)
                     }
 
-                    if let until = pausedUntil, until <= now {
-                        pausedUntil = nil
-                        spool.clearPause()
-                    }
-                    if !draining, pausedUntil == nil {
-                        while running < max(1, options.concurrency) {
-                            let claimed: ClaimedJob?
+                    var queue = QueueView(
+                        ready: ready.count, deferred: deferred.count, nextDue: deferred.nextDue(after: now),
+                        dueNow: !deferred.due(at: now).isEmpty)
+                    var effects = pool.handle(event, now: now, queue: queue)
+                    while !effects.isEmpty {
+                        let effect = effects.removeFirst()
+                        switch effect {
+                        case .claim(let count):
+                            var claimed = 0
+                            while claimed < count {
+                                let job: ClaimedJob?
+                                do {
+                                    job = try spool.claimNext(from: &ready, rules: context.rules, now: now)
+                                } catch {
+                                    context.logger.error("claim failed", metadata: ["error": "\(error)"])
+                                    job = nil
+                                }
+                                guard let job else { break }
+                                claimed += 1
+                                let executor = JobExecutor(context: context)
+                                group.addTask { wake.yield(.finished(await executor.execute(job))) }
+                            }
+                            queue.ready = ready.count
+                            effects += pool.handle(.claimed(claimed), now: now, queue: queue)
+                        case .armTimer(let at):
+                            timer?.cancel()
+                            timer = Task {
+                                try? await Task.sleep(for: .seconds(max(0, at.timeIntervalSinceNow) + 0.001))
+                                if !Task.isCancelled { wake.yield(.timer) }
+                            }
+                        case .probe:
+                            group.addTask { [context] in wake.yield(.probed(await Self.probe(context))) }
+                        case .reconcile(let reason):
+                            context.logger.notice("store and disk usable again; claiming resumes")
+                            // Before any new claim: a job put back on the fault may be claimed
+                            // again at once, and its old run must not pass for the new claim's.
                             do {
-                                claimed = try spool.claimNext(from: &ready, rules: context.rules, now: now)
+                                try await StoreReconciler(context: context).run(reason: reason)
                             } catch {
-                                context.logger.error("claim failed", metadata: ["error": "\(error)"])
-                                claimed = nil
+                                context.logger.error("reconciling the store failed", metadata: ["error": "\(error)"])
                             }
-                            guard let claimed else { break }
-                            running += 1
-                            let executor = JobExecutor(context: context)
+                            for (name, settlement) in pending {
+                                let executor = JobExecutor(context: context)
+                                group.addTask {
+                                    let ending =
+                                        (try? executor.settle(settlement.claimed, settlement.settlement))
+                                        ?? JobEnding(name: name, state: nil)
+                                    wake.yield(.retried(ending))
+                                }
+                            }
+                            pending = [:]
+                        case .recordPause(let until):
+                            guard let until else {
+                                spool.clearPause()
+                                break
+                            }
+                            do {
+                                try spool.recordPause(until: until)
+                            } catch {
+                                context.logger.error("cannot record the pause in the spool", metadata: ["error": "\(error)"])
+                            }
+                            context.logger.warning(
+                                "runner quota exhausted; claiming paused", metadata: ["until": "\(Timestamp.format(until))"])
+                        case .recordFault(let reason):
+                            if let reason { context.logger.error("claiming stopped", metadata: ["reason": "\(reason)"]) }
+                            do {
+                                try spool.recordClaimingStopped(reason)
+                            } catch {
+                                context.logger.error("cannot record the stop in the spool", metadata: ["error": "\(error)"])
+                            }
+                        case .startDrain(let grace):
+                            notifier.stopping()
+                            context.logger.info("draining", metadata: ["running": "\(pool.running)"])
                             group.addTask {
-                                wake.yield(.finished(await executor.execute(claimed)))
+                                try? await Task.sleep(for: grace)
+                                wake.yield(.drainDeadline)
                             }
+                        case .stopRunningJobs:
+                            context.logger.info("drain grace over; stopping running jobs", metadata: ["running": "\(pool.running)"])
+                            group.cancelAll()
+                        case .status(let line):
+                            if line != lastStatus { notifier.status(line) }
+                            lastStatus = line
+                        case .finish(let fault):
+                            failure = fault
+                            break loop
                         }
                     }
-
-                    timer?.cancel()
-                    if let due = [deferred.nextDue(after: now), pausedUntil].compactMap({ $0 }).min() {
-                        timer = Task {
-                            try? await Task.sleep(for: .seconds(max(0, due.timeIntervalSinceNow) + 0.001))
-                            if !Task.isCancelled { wake.yield(.timer) }
-                        }
-                    }
-                    notifier.status(statusLine(ready: ready.count, deferred: deferred.count, running: running, pausedUntil: pausedUntil))
-
-                    let nothingClaimable = pausedUntil != nil || (ready.isEmpty && deferred.due(at: Date()).isEmpty)
-                    if running == 0, draining || (options.once && nothingClaimable) { break }
                 }
                 timer?.cancel()
                 watcher.stop()
@@ -198,14 +272,36 @@ public final class WorkerService: Service {
         } onGracefulShutdown: {
             wake.yield(.drain)
         }
+        if let failure {
+            context.logger.critical("worker stopped: claiming cannot resume without repair", metadata: ["reason": "\(failure)"])
+            throw WorkerStopped(description: "\(failure)")
+        }
+        try? spool.recordClaimingStopped(nil)
         context.logger.info("worker stopped")
     }
 
-    func statusLine(ready: Int, deferred: Int, running: Int, pausedUntil: Date?) -> String {
-        var line = "\(ready) ready, \(running) running, \(deferred) deferred"
-        if let pausedUntil { line += ", paused until \(Timestamp.format(pausedUntil))" }
-        return line
+    /// Whether the store and the disk can take the next job: nil, or the fault in the way.
+    static func probe(_ context: WorkerContext) async -> WorkerFault? {
+        do {
+            try await context.store.perform { try $0.checkHealth() }
+        } catch {
+            return WorkerFault.classify(error) ?? WorkerFault(.store(.ioError), "\(error)")
+        }
+        for path in [context.spool.root, URL(fileURLWithPath: context.store.path).deletingLastPathComponent().path] {
+            var info = statvfs()
+            if statvfs(path, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < minimumFreeBytes {
+                return WorkerFault(.diskFull, "less than \(minimumFreeBytes / 1024) KiB free on the file system of \(path)")
+            }
+        }
+        return nil
     }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) * 1e-18
+    }
+
+    /// Free space a probe wants before claiming resumes after a full disk.
+    static let minimumFreeBytes: UInt64 = 64 * 1024
 
     /// The context with a re-read configuration; paths cannot change without a restart.
     func reloaded(_ context: WorkerContext) -> WorkerContext {

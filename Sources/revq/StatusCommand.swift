@@ -9,8 +9,9 @@ import Usage
 import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
-/// listings only (no job file is read), the jobs running now, a quota pause of the pool, and
-/// the tokens of the runs started today (local time).
+/// listings only (no job file is read), the jobs running now, a quota pause of the pool, a
+/// worker's stop of claiming for a store or disk fault, and the tokens of the runs started
+/// today (local time).
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs, pause state.")
@@ -24,6 +25,7 @@ struct StatusCommand: ParsableCommand {
         let sweeps = try runningSweeps(spool, storePath: settings.storePath.path)
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         let pausedUntil = spool.pausedUntil()
+        let stopped = spool.claimingStopped()
         let today = try ReviewStore.existing(at: settings.storePath.path).map {
             try UsageReport.load(store: $0, since: LocalDay.start(of: Date()), until: nil, by: .runner, prices: settings.config.prices)
                 .total
@@ -37,6 +39,7 @@ struct StatusCommand: ParsableCommand {
                 ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
                 ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
+                ("claiming_stopped", stopped.map(JSONValue.string) ?? .null),
                 ("tokens_today", today.map(\.jsonValue) ?? .null),
             ])
             return print(document.serialized)
@@ -46,7 +49,11 @@ struct StatusCommand: ParsableCommand {
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
         for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
         for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
-        print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
+        if let stopped {
+            print("claiming: stopped (\(stopped))")
+        } else {
+            print("claiming: " + (pausedUntil.map { "paused until \(Timestamp.format($0)) (runner quota exhausted)" } ?? "not paused"))
+        }
         print("tokens today: " + (today.map(\.todayLine) ?? "no review store"))
     }
 

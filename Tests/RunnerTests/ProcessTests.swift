@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import RevqConfig
 import Runner
+import TestSupport
 import Testing
 
 @Suite struct ProcessTests {

@@ -77,16 +77,6 @@ func groupIsGone(_ group: Int32) -> Bool {
     kill(-group, 0) == -1 && errno == ESRCH
 }
 
-/// Waits until `condition` holds, checking every few milliseconds; false after `seconds`.
-func eventually(within seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while !condition() {
-        guard ContinuousClock.now < deadline else { return false }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return true
-}
-
 /// A string as a JSON string literal.
 func jsonString(_ text: String) -> String {
     String(decoding: (try? JSONEncoder().encode(text)) ?? Data(), as: UTF8.self)

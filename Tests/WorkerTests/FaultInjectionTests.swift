@@ -32,23 +32,19 @@ import Testing
         }
     }
 
-    @Test func aStoreLockedPastTheBusyTimeoutRetriesTheJobUntilItGoesThrough() throws {
-        let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 8, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
+    @Test func aStoreLockedPastTheBusyTimeoutHoldsTheJobWithoutSpendingAnAttempt() throws {
+        let h = try WorkerHarness(config: "busy_timeout_s: 1\nretry: {max_attempts: 1, backoff_base_s: 0, backoff_max_s: 0, jitter: 0}")
         defer { h.remove() }
         try h.withRunningWorker {
             let lock = try StoreLock(h)
             defer { lock.release() }
             let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-            // Held until an attempt has failed on it (the 1 s busy timeout ran out), then released.
-            let failedOnLock = eventually(20) {
-                ["new", "active", "deferred"].contains { state in
-                    ((try? h.jobFile(state, id))?["history"] as? [[String: Any]])?
-                        .contains { ($0["reason"] as? String)?.contains("database is locked") == true } == true
-                }
-            }
-            #expect(failedOnLock)
+            // Held until the worker has met the lock (it says so in the spool), then released.
+            #expect(eventually(20) { FileManager.default.fileExists(atPath: h.spool.appendingPathComponent("claiming-stopped").path) })
+            #expect(h.files("failed").isEmpty, "one attempt allowed, none spent")
             lock.release()
             #expect(eventually(20) { h.files("done").contains("\(id).json") })
+            #expect(try h.jobFile("done", id)["attempts"] as? Int == 1)
             #expect(try h.store().runs(forJob: id).filter { $0.run.status == .completed }.count == 1)
             #expect(try h.store().runs(status: .running).isEmpty)
         }

@@ -28,10 +28,10 @@ import Testing
 
         deinit { close(fd) }
 
-        /// The next datagram, or nil after the 5 s receive timeout.
-        func receive() -> String? {
+        /// The next datagram, or nil after the 5 s receive timeout (at once when not `waiting`).
+        func receive(waiting: Bool = true) -> String? {
             var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(fd, &buffer, buffer.count, 0)
+            let count = recv(fd, &buffer, buffer.count, waiting ? 0 : Int32(MSG_DONTWAIT))
             return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
         }
     }

@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import ReviewStore
+import Spool
+
+/// A fault of the worker's surroundings, not of the job that met it: the store or the disk.
+/// A job that meets one goes back where it was without spending an attempt, and the pool stops
+/// claiming until the fault is gone (see ``PoolState``).
+struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
+    enum Kind: Sendable, Equatable {
+        /// The store (busy past its timeout, malformed, read-only, removed, replaced, I/O).
+        case store(StoreFault.Kind)
+        /// No space left on the device of the spool, the store or the artifacts.
+        case diskFull
+    }
+
+    let kind: Kind
+    let detail: String
+
+    /// Waiting may clear it: a lock is released, space is freed. Others need an operator.
+    var isTransient: Bool {
+        switch kind {
+        case .diskFull, .store(.busy), .store(.diskFull): true
+        case .store: false
+        }
+    }
+
+    /// A store busy past its timeout: claiming resumes at once when a probe gets the lock.
+    var isBusy: Bool { kind == .store(.busy) }
+
+    var description: String {
+        switch kind {
+        case .diskFull, .store(.diskFull): "disk full: \(detail)"
+        case .store(let kind): "review store \(kind.rawValue): \(detail)"
+        }
+    }
+
+    init(_ kind: Kind, _ detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool
+    /// or from Foundation's file writes.
+    static func classify(_ error: any Error) -> WorkerFault? {
+        if let fault = error as? WorkerFault { return fault }
+        if let fault = StoreFault.classify(error) {
+            return fault.kind == .diskFull ? WorkerFault(.diskFull, fault.detail) : WorkerFault(.store(fault.kind), fault.detail)
+        }
+        if case SpoolError.system(let call, let path, let code) = error, code == ENOSPC || code == EDQUOT {
+            return WorkerFault(.diskFull, "\(call) \(path): \(String(cString: strerror(code)))")
+        }
+        var next: (any Error)? = error
+        while let current = next as NSError? {
+            if current.domain == NSPOSIXErrorDomain, current.code == Int(ENOSPC) || current.code == Int(EDQUOT) {
+                return WorkerFault(.diskFull, current.localizedDescription)
+            }
+            if current.domain == NSCocoaErrorDomain, current.code == CocoaError.fileWriteOutOfSpace.rawValue {
+                return WorkerFault(.diskFull, current.localizedDescription)
+            }
+            next = current.userInfo[NSUnderlyingErrorKey] as? any Error
+        }
+        return nil
+    }
+}
