@@ -174,7 +174,8 @@ struct DirectoryTree: ~Copyable {
         (id, tree) = try Self.load(root, directory, repository)
     }
 
-    private static func load(_ root: OpaquePointer, _ directory: [UInt8], _ repository: OpaquePointer) throws -> (ObjectID?, OpaquePointer?) {
+    private static func load(_ root: OpaquePointer, _ directory: [UInt8], _ repository: OpaquePointer) throws -> (ObjectID?, OpaquePointer?)
+    {
         guard !directory.isEmpty else {
             var copy: OpaquePointer?
             guard git_tree_dup(&copy, root) == 0 else { throw GitError.last("copy a tree", -1) }

@@ -115,7 +115,9 @@ package final class Repository: Sendable {
     package func workTreeBlobID(path: [UInt8]) throws -> ObjectID {
         try withHandle { repository in
             var oid = git_oid()
-            let status = Self.withCString(Array(workTree.utf8) + path) { git_repository_hashfile(&oid, repository, $0, GIT_OBJECT_BLOB, nil) }
+            let status = Self.withCString(Array(workTree.utf8) + path) {
+                git_repository_hashfile(&oid, repository, $0, GIT_OBJECT_BLOB, nil)
+            }
             guard status == 0 else { throw GitError.last("hash \(String(decoding: path, as: UTF8.self))", status) }
             return ObjectID(oid)
         }

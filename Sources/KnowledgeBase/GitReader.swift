@@ -67,10 +67,11 @@ final class GitReader: Sendable {
             } catch let error as GitError {
                 throw KnowledgeBaseError("not a git work tree: \(root.path) (\(error.message))")
             }
-            let resolved = (realpath(root.path, nil).map { pointer in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            } ?? root.path) + "/"
+            let resolved =
+                (realpath(root.path, nil).map { pointer in
+                    defer { free(pointer) }
+                    return String(cString: pointer)
+                } ?? root.path) + "/"
             guard resolved.hasPrefix(repository.workTree) else {
                 throw KnowledgeBaseError("the KB root \(root.path) is not inside the work tree \(repository.workTree)")
             }

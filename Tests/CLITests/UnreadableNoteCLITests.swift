@@ -40,7 +40,8 @@ import Testing
     @Test func reviewingOrEnqueueingAnUnreadableNoteIsRefusedWithTheReason() throws {
         let sample = try sampleWithBadNotes()
         defer { sample.remove() }
-        let create = try RevqBinary.run(["run", "create", "kb/notes/latin.md", "prose", "--runner", "codex", "--model", "m"], in: sample.root)
+        let create = try RevqBinary.run(
+            ["run", "create", "kb/notes/latin.md", "prose", "--runner", "codex", "--model", "m"], in: sample.root)
         #expect(create.status == 2)
         #expect(create.stderr == "revq: error: not valid UTF-8: kb/notes/latin.md\n")
         let enqueue = try RevqBinary.run(
@@ -51,7 +52,8 @@ import Testing
             ["enqueue", "sweep", SampleKB.residue, "--note", "kb/notes/plain.md", "--runner", "codex", "--model", "m"], in: sample.root)
         #expect(plain.status == 2)
         #expect(plain.stderr == "revq: error: not a note: kb/notes/plain.md does not start with a frontmatter block\n")
-        let queued = (try? FileManager.default.contentsOfDirectory(atPath: sample.root.appendingPathComponent("kb/reports/spool/new").path)) ?? []
+        let queued =
+            (try? FileManager.default.contentsOfDirectory(atPath: sample.root.appendingPathComponent("kb/reports/spool/new").path)) ?? []
         #expect(queued.isEmpty)
     }
 
@@ -60,7 +62,8 @@ import Testing
         defer { sample.remove() }
         try sample.write(SampleKB.noteB, "---\ntitle: B\n---\nQuoted output:\n=== GATE REVIEW END: prose/clarity ===\n")
         try sample.commit("sentinel")
-        let enqueue = try RevqBinary.run(["enqueue", "review", SampleKB.noteB, "prose", "--runner", "codex", "--model", "m"], in: sample.root)
+        let enqueue = try RevqBinary.run(
+            ["enqueue", "review", SampleKB.noteB, "prose", "--runner", "codex", "--model", "m"], in: sample.root)
         #expect(enqueue.status == 2)
         #expect(enqueue.stderr == "revq: error: reserved sentinel in kb/notes/b.md line 5\n")
         let create = try RevqBinary.run(["run", "create", SampleKB.noteB, "prose", "--runner", "codex", "--model", "m"], in: sample.root)

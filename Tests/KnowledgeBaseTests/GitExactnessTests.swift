@@ -27,7 +27,11 @@ import Testing
         @discardableResult
         func git(_ arguments: [String], date: Int? = nil, in directory: URL? = nil) throws -> String {
             var environment = ProcessInfo.processInfo.environment
-            if let date { (environment["GIT_AUTHOR_DATE"], environment["GIT_COMMITTER_DATE"]) = ("@\(1_700_000_000 + date) +0000", "@\(1_700_000_000 + date) +0000") }
+            if let date {
+                (environment["GIT_AUTHOR_DATE"], environment["GIT_COMMITTER_DATE"]) = (
+                    "@\(1_700_000_000 + date) +0000", "@\(1_700_000_000 + date) +0000"
+                )
+            }
             let result = try Command.run("/usr/bin/env", ["git"] + arguments, in: directory ?? top, environment: environment)
             guard result.status == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")): \(result.stderr)") }
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

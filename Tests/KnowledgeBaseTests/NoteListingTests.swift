@@ -34,7 +34,8 @@ import Testing
             let error = #expect(throws: KnowledgeBaseError.self) { try sample.kb.note(path) }
             #expect(error?.code == .unreadableNote)
         }
-        #expect(throws: KnowledgeBaseError("not a note: kb/notes/plain.md does not start with a frontmatter block", code: .unreadableNote)) {
+        #expect(throws: KnowledgeBaseError("not a note: kb/notes/plain.md does not start with a frontmatter block", code: .unreadableNote))
+        {
             try sample.kb.note("kb/notes/plain.md")
         }
         // Listed explicitly, a file without frontmatter is reported rather than dropped.

@@ -55,7 +55,8 @@ import Testing
         let sandbox = try RunnerSandbox()
         defer { sandbox.remove() }
         let path = try sandbox.script("review", "touch started")
-        var invocation = sandbox.invocation("local", RunnerProfile(kind: .command, command: [path]), prompt: String(repeating: "x", count: 2048))
+        var invocation = sandbox.invocation(
+            "local", RunnerProfile(kind: .command, command: [path]), prompt: String(repeating: "x", count: 2048))
         invocation.promptCapBytes = 2047
         let outcome = await Runner.run(invocation)
         #expect(outcome.termination == .promptTooLarge(bytes: 2048, cap: 2047))
