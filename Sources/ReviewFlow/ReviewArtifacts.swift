@@ -31,7 +31,10 @@ public struct ReviewArtifacts: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let target = directory.appendingPathComponent(name)
         let partial = directory.appendingPathComponent(".\(name).partial")
-        try Data(text.utf8).write(to: partial)  // no `.atomic`: Foundation's atomic write fsyncs
+        // Not `Data.write(to:)`: Foundation fsyncs every file it writes, atomic or not.
+        let fd = open(partial.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial.path]) }
+        try FileHandle(fileDescriptor: fd, closeOnDealloc: true).write(contentsOf: Data(text.utf8))
         guard rename(partial.path, target.path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
         }

@@ -24,7 +24,10 @@ public enum Runner {
         var additions = invocation.environment
         do {
             try FileManager.default.createDirectory(atPath: invocation.artifactsDirectory, withIntermediateDirectories: true)
-            try Data(command.standardInput.utf8).write(to: URL(fileURLWithPath: invocation.promptPath))
+            // Not `Data.write(to:)`, which fsyncs: the prompt is rebuilt by any retry.
+            let fd = open(invocation.promptPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: invocation.promptPath]) }
+            try FileHandle(fileDescriptor: fd, closeOnDealloc: true).write(contentsOf: Data(command.standardInput.utf8))
             if invocation.profile.kind == .command {
                 try? FileManager.default.removeItem(atPath: invocation.telemetryPath)
                 additions["REVQ_PROMPT_FILE"] = invocation.promptPath
