@@ -52,9 +52,8 @@ public enum Acknowledging {
             else { return false }
             return NoteParts.changedOnlyUnwatched(previous: previous, current: current, watches: watched)
         }
-        let provenance = try kb.noteProvenance(Array(Set(qualifying.map(\.notePath))))
         return qualifying.map {
-            Acknowledgement(notePath: $0.notePath, gateId: $0.gateId, noteSha: $0.noteSha, noteCommit: provenance[$0.notePath]?.commit)
+            Acknowledgement(notePath: $0.notePath, gateId: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit)
         }
     }
 }
