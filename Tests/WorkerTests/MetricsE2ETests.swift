@@ -123,26 +123,7 @@ import Testing
 
     /// Runs `body` with the base URL of a background worker's listener; stops the worker after.
     static func withListeningWorker(_ harness: WorkerHarness, _ body: (String) throws -> Void) throws {
-        let log = harness.home.url.appendingPathComponent("worker.log")
-        let worker = try startWorker(harness, log: log)
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
-        }
-        try body(try listeningAddress(log))
-    }
-
-    static func startWorker(_ harness: WorkerHarness, log: URL) throws -> Process {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = RevqBinary.url
-        process.arguments = ["worker"]
-        process.currentDirectoryURL = harness.root
-        process.environment = harness.environment
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try harness.withRunningWorker { try body(try listeningAddress(harness.workerLog)) }
     }
 
     /// `http://host:port` from the worker's `metrics and status page listening` log line.
