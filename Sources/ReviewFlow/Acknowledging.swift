@@ -13,8 +13,9 @@ public enum Acknowledging {
         let gates = try pairs.map { try kb.gate($0.gate) }
         let provenance = try kb.provenance(notes: notes, gates: gates)
         var seen: Set<PairKey> = []
-        return zip(notes, gates).compactMap { note, gate in
-            guard seen.insert(PairKey(note, gate.id)).inserted, let current = provenance.notes[note] else { return nil }
+        return zip(zip(notes, provenance.notes), gates).compactMap { noteAndProvenance, gate in
+            let (note, current) = noteAndProvenance
+            guard seen.insert(PairKey(note, gate.id)).inserted else { return nil }
             return Acknowledgement(
                 notePath: note, gateId: gate.id, noteSha: current.sha, noteCommit: current.commit, gateSha: provenance.gateShas[gate.id])
         }
@@ -23,7 +24,7 @@ public enum Acknowledging {
     /// The trivial changes: `note-changed` pairs (of every gate, of `notePaths` or every note,
     /// `currentOnly` as for `stale`) whose note changed only in parts the gate does not watch.
     /// The accepted content is read from git by its blob sha; a pair whose old content git
-    /// does not have, or whose gate has no valid `watches`, does not qualify.
+    /// does not have, or whose gate cannot be read or has no valid `watches`, does not qualify.
     public static func trivialChanges(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, notePaths: [String]?, currentOnly: Bool
     ) throws -> [Acknowledgement] {
@@ -31,7 +32,7 @@ public enum Acknowledging {
             .filter { (try? kb.gateIds(for: $0)) != nil }.sorted()
         let changed = try StaleSelection.select(
             kb: kb, store: store, modelId: modelId, gateArguments: lenses, notePaths: notePaths, currentOnly: currentOnly
-        ).filter { $0.reason == .noteChanged }.map(\.candidate)
+        ).pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
         guard !changed.isEmpty else { return [] }
         let acceptances = try store.currentAcceptances(modelId: modelId)
         let previousTexts = try kb.blobTexts(changed.compactMap { acceptances[PairKey($0.notePath, $0.gateId)]?.acceptedNoteSha })
@@ -40,8 +41,8 @@ public enum Acknowledging {
         let qualifying = try changed.filter { candidate in
             if watches[candidate.gateId] == nil {
                 let path = "\(kb.gatesRoot)/\(candidate.gateId).md"
-                let text = try String(contentsOf: kb.root.appendingPathComponent(path), encoding: .utf8)
-                watches[candidate.gateId] = NotePart.watched(by: text, path: path)
+                let text = try? String(contentsOf: kb.root.appendingPathComponent(path), encoding: .utf8)
+                watches[candidate.gateId] = text.flatMap { NotePart.watched(by: $0, path: path) }
             }
             if currentParts[candidate.notePath] == nil {
                 currentParts[candidate.notePath] = NoteParts(text: try kb.note(candidate.notePath).text, path: candidate.notePath)

@@ -62,6 +62,7 @@ public struct WorkerMetrics: Sendable {
         case .timedOut: "timeout"
         case .stopped: "stopped"
         case .launchFailed: "launch_failed"
+        case .promptTooLarge: "prompt_too_large"
         }
     }
 }
