@@ -100,6 +100,8 @@ public final class WorkerService: Service {
         try? spool.recordClaimingStopped(nil)
         var timer: Task<Void, Never>?
         var pending: [String: PendingSettlement] = [:]
+        let quarantiner = Quarantiner(context: context) { name in wake.yield(.watch(.arrived([name]))) }
+        quarantiner.submit(ready.takeDefective())
         var lastStatus = ""
         var failure: WorkerFault?
 
@@ -176,6 +178,7 @@ public final class WorkerService: Service {
                         event = .reloaded(concurrency: options.concurrency)
                     }
 
+                    quarantiner.submit(ready.takeDefective())
                     var queue = QueueView(
                         ready: ready.count, deferred: deferred.count, nextDue: deferred.nextDue(after: now),
                         dueNow: !deferred.due(at: now).isEmpty)
@@ -272,6 +275,7 @@ public final class WorkerService: Service {
         } onGracefulShutdown: {
             wake.yield(.drain)
         }
+        await quarantiner.drain()
         if let failure {
             context.logger.critical("worker stopped: claiming cannot resume without repair", metadata: ["reason": "\(failure)"])
             throw WorkerStopped(description: "\(failure)")
