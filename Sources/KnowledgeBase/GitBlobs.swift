@@ -37,8 +37,21 @@ extension KnowledgeBase {
         return texts
     }
 
-    /// `git diff <commit> -- <path>`: the unified diff of a file from a commit to the work tree.
-    public func diff(since commit: String, path: String) throws -> String {
-        String(decoding: try git.run(["diff", "--no-color", "--no-ext-diff", commit, "--", ":(literal)\(path)"]), as: UTF8.self)
+    /// The unified diffs of files from one commit to the work tree, by KB-relative path, from
+    /// one `git diff <commit> -- <paths>`; a file that did not change has no entry.
+    public func diffs(since commit: String, paths: [String]) throws -> [String: String] {
+        guard !paths.isEmpty else { return [:] }
+        let prefix = try git.prefix()
+        let output = String(
+            decoding: try git.run(["diff", "--no-color", "--no-ext-diff", commit, "--"] + paths.map { ":(literal)\($0)" }), as: UTF8.self)
+        var headers: [String: String] = [:]
+        for path in paths { headers["diff --git a/\(prefix)\(path) b/\(prefix)\(path)"] = path }
+        var diffs: [String: String] = [:]
+        var current: String?
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("diff --git ") { current = headers[String(line)] }
+            if let current { diffs[current, default: ""] += line + "\n" }
+        }
+        return diffs.mapValues { $0.hasSuffix("\n\n") ? String($0.dropLast()) : $0 }
     }
 }

@@ -23,7 +23,7 @@ public enum Acknowledging {
     /// The trivial changes: `note-changed` pairs (of every gate, of `notePaths` or every note,
     /// `currentOnly` as for `stale`) whose note changed only in parts the gate does not watch.
     /// The accepted content is read from git by its blob sha; a pair whose old content git
-    /// does not have, or whose gate has no valid `watches`, does not qualify.
+    /// does not have, or whose gate cannot be read or has no valid `watches`, does not qualify.
     public static func trivialChanges(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, notePaths: [String]?, currentOnly: Bool
     ) throws -> [Acknowledgement] {
@@ -40,8 +40,8 @@ public enum Acknowledging {
         let qualifying = try changed.filter { candidate in
             if watches[candidate.gateId] == nil {
                 let path = "\(kb.gatesRoot)/\(candidate.gateId).md"
-                let text = try String(contentsOf: kb.root.appendingPathComponent(path), encoding: .utf8)
-                watches[candidate.gateId] = NotePart.watched(by: text, path: path)
+                let text = try? String(contentsOf: kb.root.appendingPathComponent(path), encoding: .utf8)
+                watches[candidate.gateId] = text.flatMap { NotePart.watched(by: $0, path: path) }
             }
             if currentParts[candidate.notePath] == nil {
                 currentParts[candidate.notePath] = NoteParts(text: try kb.note(candidate.notePath).text, path: candidate.notePath)
@@ -52,9 +52,8 @@ public enum Acknowledging {
             else { return false }
             return NoteParts.changedOnlyUnwatched(previous: previous, current: current, watches: watched)
         }
-        let provenance = try kb.noteProvenance(Array(Set(qualifying.map(\.notePath))))
         return qualifying.map {
-            Acknowledgement(notePath: $0.notePath, gateId: $0.gateId, noteSha: $0.noteSha, noteCommit: provenance[$0.notePath]?.commit)
+            Acknowledgement(notePath: $0.notePath, gateId: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit)
         }
     }
 }

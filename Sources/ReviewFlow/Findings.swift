@@ -14,6 +14,20 @@ public struct ReviewFindings: Sendable, Equatable, Codable {
     public var gateChanged: Bool
     /// See ``FindingLines/extract(_:)``.
     public var findings: [String]
+
+    enum CodingKeys: String, CodingKey { case note, gate, decision, reviewId, reviewRunId, gateChanged, findings }
+
+    /// Every field, `review_run_id` as null for a review without a run.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(note, forKey: .note)
+        try container.encode(gate, forKey: .gate)
+        try container.encode(decision, forKey: .decision)
+        try container.encode(reviewId, forKey: .reviewId)
+        try container.encode(reviewRunId, forKey: .reviewRunId)
+        try container.encode(gateChanged, forKey: .gateChanged)
+        try container.encode(findings, forKey: .findings)
+    }
 }
 
 /// `revq findings`: the current reviews (the newest acceptance per note, gate and partition)

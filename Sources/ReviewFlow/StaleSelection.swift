@@ -19,10 +19,12 @@ public enum StaleSelection {
         let gateShas = try kb.diskBlobShas(gates.map(\.path))
         var candidates: [StaleCandidate] = []
         for note in notes {
-            guard let noteSha = provenance[note.path]?.sha else { continue }
+            guard let current = provenance[note.path] else { continue }
             for gate in gates where gate.applies(to: note) {
                 candidates.append(
-                    StaleCandidate(notePath: note.path, noteSha: noteSha, gateId: gate.id, gateSha: gateShas[gate.path] ?? ""))
+                    StaleCandidate(
+                        notePath: note.path, noteSha: current.sha, noteCommit: current.commit, gateId: gate.id,
+                        gateSha: gateShas[gate.path] ?? ""))
             }
         }
         return try store.stale(modelId: modelId, candidates: candidates)

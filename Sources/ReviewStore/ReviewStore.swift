@@ -250,7 +250,7 @@ public final class ReviewStore: Sendable {
         if !unexpected.isEmpty {
             throw ReviewStoreError("unexpected gate reviews: \(unexpected.joined(separator: ", "))", isRefusal: false)
         }
-        let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId)
+        let mismatched = run.gates.filter { reviews[$0.gateId]?.sha != $0.gateSha }.map(\.gateId).sorted()
         if !mismatched.isEmpty {
             throw ReviewStoreError("gate provenance mismatch: \(mismatched.joined(separator: ", "))", isRefusal: false)
         }

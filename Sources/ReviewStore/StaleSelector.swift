@@ -14,11 +14,14 @@ public enum StaleReason: String, Sendable, Codable {
 public struct StaleCandidate: Sendable, Equatable, Codable {
     public var notePath: String
     public var noteSha: String
+    /// The last commit of the note when it is clean (see `NoteProvenance`); not compared.
+    public var noteCommit: String?
     public var gateId: String
     public var gateSha: String
-    public init(notePath: String, noteSha: String, gateId: String, gateSha: String) {
+    public init(notePath: String, noteSha: String, noteCommit: String? = nil, gateId: String, gateSha: String) {
         self.notePath = notePath
         self.noteSha = noteSha
+        self.noteCommit = noteCommit
         self.gateId = gateId
         self.gateSha = gateSha
     }

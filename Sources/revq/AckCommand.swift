@@ -51,7 +51,19 @@ struct AckCommand: ParsableCommand {
             try store.acknowledge(acks, modelId: modelId)
         }
         if json {
-            struct Acked: Encodable { var note, gate, noteSha: String, noteCommit: String? }
+            struct Acked: Encodable {
+                var note, gate, noteSha: String
+                var noteCommit: String?
+                enum CodingKeys: CodingKey { case note, gate, noteSha, noteCommit }
+                /// Every field; `note_commit` is null for a note with uncommitted changes.
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(note, forKey: .note)
+                    try container.encode(gate, forKey: .gate)
+                    try container.encode(noteSha, forKey: .noteSha)
+                    try container.encode(noteCommit, forKey: .noteCommit)
+                }
+            }
             struct Report: Encodable { var dryRun: Bool, acknowledged: [Acked] }
             return try Output.json(
                 Report(

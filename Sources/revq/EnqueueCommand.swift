@@ -95,6 +95,7 @@ struct EnqueueCommand: ParsableCommand {
 
         func run() throws {
             var context = try EnqueueContext(global)
+            let note = try context.kb.notePath(note)
             let job = try options.job(.review(note: note, gates: gates), context: &context)
             try options.submit(job, context: context) {
                 try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates).prompt(runId: nil)
@@ -109,7 +110,7 @@ struct EnqueueCommand: ParsableCommand {
         @Argument(help: "One gate id (<lens>/<name>).") var gate: String
         @Option(name: .customLong("note"), help: "A note to review (repeatable).") var notes: [String] = []
         @Flag(help: "Review the stale notes of the gate, selected when the sweep is claimed.") var stale = false
-        @Flag(help: "With --stale: only notes already reviewed under the partition (skip missing-review).")
+        @Flag(help: "With --stale: only notes whose frontmatter says status: current, reviewed or not.")
         var current = false
         @Option(help: "Notes per runner launch (default: the config's sweep.batch_size).") var batchSize: Int?
         @OptionGroup var options: JobOptions
@@ -121,7 +122,7 @@ struct EnqueueCommand: ParsableCommand {
 
         func run() throws {
             var context = try EnqueueContext(global)
-            let selection: Job.SweepSelection = stale ? .stale(currentOnly: current) : .notes(notes)
+            let selection: Job.SweepSelection = stale ? .stale(currentOnly: current) : .notes(try notes.map(context.kb.notePath))
             let size = batchSize ?? context.settings.config.sweep.batchSize
             let job = try options.job(.sweep(gate: gate, selection: selection, batchSize: size), context: &context)
             try options.submit(job, context: context) {

@@ -44,19 +44,23 @@ struct StaleCommand: ParsableCommand {
     }
 
     /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
-    /// from that commit to the work tree (one git process per note and commit).
+    /// from that commit to the work tree (one git process per distinct accepted commit).
     func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore) throws -> [PairKey: String] {
-        let changed = pairs.filter { $0.reason == .noteChanged }
+        let changed = pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
         guard !changed.isEmpty else { return [:] }
         let acceptances = try store.currentAcceptances(modelId: ModelPartition.requested(model))
-        var byCommit: [String: String?] = [:]
-        var diffs: [PairKey: String] = [:]
+        var notesByCommit: [String: Set<String>] = [:]
         for pair in changed {
-            let key = PairKey(pair.candidate.notePath, pair.candidate.gateId)
-            guard let commit = acceptances[key]?.acceptedNoteCommit else { continue }
-            let cacheKey = pair.candidate.notePath + "\u{0}" + commit
-            if byCommit[cacheKey] == nil { byCommit[cacheKey] = try? kb.diff(since: commit, path: pair.candidate.notePath) }
-            diffs[key] = byCommit[cacheKey] ?? nil
+            guard let commit = acceptances[PairKey(pair.notePath, pair.gateId)]?.acceptedNoteCommit else { continue }
+            notesByCommit[commit, default: []].insert(pair.notePath)
+        }
+        var diffs: [PairKey: String] = [:]
+        for (commit, notes) in notesByCommit {
+            // A commit the repository no longer has gives no diff rather than no answer.
+            let byNote = (try? kb.diffs(since: commit, paths: notes.sorted())) ?? [:]
+            for pair in changed where acceptances[PairKey(pair.notePath, pair.gateId)]?.acceptedNoteCommit == commit {
+                diffs[PairKey(pair.notePath, pair.gateId)] = byNote[pair.notePath]
+            }
         }
         return diffs
     }

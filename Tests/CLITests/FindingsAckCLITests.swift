@@ -48,6 +48,7 @@ import Testing
         #expect(findings.first?["note"] as? String == SampleKB.noteB && findings.first?["decision"] as? String == "warn")
         #expect(findings.first?["findings"] as? [String] == ["WARN: the second claim has no source"])
         #expect(findings.first?["gate_changed"] as? Bool == false)
+        #expect(findings.first?["review_run_id"] is Int && findings.first?["review_id"] is Int)
 
         // Only the description changes: the gate watches the body.
         try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\ndescription: A note about beta.\n---\nBeta body.\n")
@@ -61,8 +62,10 @@ import Testing
         #expect(dryRun.status == 0 && dryRun.stdout.contains("would acknowledge kb/notes/b.md prose/clarity"), "\(dryRun.stderr)")
         #expect(try f.sqlite("SELECT COUNT(*) FROM acceptance_events; SELECT COUNT(*) FROM sqlite_master") == before)
 
-        let acked = try f.run(["ack", "--trivial", "--model", "m"])
-        #expect(acked.status == 0 && acked.stdout.contains("acknowledged kb/notes/b.md prose/clarity"), "\(acked.stderr)")
+        let acked = try #require(try f.json(["ack", "--trivial", "--model", "m"]) as? [String: Any])
+        let pairs = try #require(acked["acknowledged"] as? [[String: Any]])
+        #expect(acked["dry_run"] as? Bool == false && pairs.map { $0["note"] as? String } == [SampleKB.noteB])
+        #expect(pairs.first?["note_commit"] as? String == (try f.sample.head()))
         #expect((try f.json(["stale", "--model", "m", SampleKB.clarity, "--note", SampleKB.noteB]) as? [Any])?.isEmpty == true)
         let newSha = try f.sample.git(["rev-parse", "HEAD:kb/notes/b.md"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let current = try f.sqlite(
@@ -97,6 +100,15 @@ import Testing
         let acked = try f.run(["ack", "--model", "m", "--pair", "./kb/notes/b.md", SampleKB.clarity])
         #expect(acked.status == 0 && acked.stdout.hasPrefix("acknowledged kb/notes/b.md prose/clarity\n"), "\(acked.stderr)")
         #expect(try f.sqlite("SELECT acceptance_kind FROM acceptance_events ORDER BY id DESC LIMIT 1") == "trivial-change-ack\n")
+
+        // A note with uncommitted changes is acknowledged with its work-tree blob and no commit.
+        try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\n---\nBeta body, not committed.\n")
+        let dirty = try #require(try f.json(["ack", "--model", "m", "--pair", SampleKB.noteB, SampleKB.clarity]) as? [String: Any])
+        let pair = try #require((dirty["acknowledged"] as? [[String: Any]])?.first)
+        #expect(pair["note_commit"] is NSNull)
+        #expect(
+            pair["note_sha"] as? String
+                == (try f.sample.git(["hash-object", SampleKB.noteB]).trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     @Test func gatesShowsTheSetOrdinalsShasAndSkippedGates() throws {

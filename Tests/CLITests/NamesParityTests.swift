@@ -31,4 +31,17 @@ import Testing
         let blank = try run(["stale", "--model", "  ", "prose"])
         #expect(blank.status == 2 && blank.stderr.contains("--model must not be empty"))
     }
+
+    @Test func aLeadingDotSlashIsTheSameNoteWhenEnqueueing() throws {
+        let sample = try SampleKB()
+        defer { sample.remove() }
+        let flags = ["--runner", "claude", "--model", "m", "--dry-run", "--json"]
+        let review = try RevqBinary.run(["enqueue", "review", "./kb/notes/b.md", "prose"] + flags, in: sample.root)
+        let job = try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any]
+        #expect((job?["job"] as? [String: Any])?["note"] as? String == SampleKB.noteB, "\(review.stderr)")
+        let sweep = try RevqBinary.run(["enqueue", "sweep", SampleKB.residue, "--note", "./kb/notes/b.md"] + flags, in: sample.root)
+        let sweepJob = try JSONSerialization.jsonObject(with: Data(sweep.stdout.utf8)) as? [String: Any]
+        let select = (sweepJob?["job"] as? [String: Any])?["select"] as? [String: Any]
+        #expect(select?["notes"] as? [String] == [SampleKB.noteB], "\(sweep.stderr)")
+    }
 }

@@ -23,14 +23,14 @@ import Testing
 
     /// A bundle written from random gates and bodies (in any order, with noise outside the blocks,
     /// blank padding and CRLF) parses back to the same bodies in the expected order; its canonical
-    /// bundle parses back to the canonical texts.
+    /// bundle parses back to the canonical texts. (Reading those texts again need not give the
+    /// same decision: the original's reading is not idempotent, see ``DecisionFuzzTests``.)
     @Test func bundleRoundTrip() throws {
         fuzz("bundle-roundtrip", generate: generatedBundle, save: { Array($0.text.utf8) }) { input in
             let blocks = try BundleParser.parse(input.text, expectedGates: input.gates)
             try require(blocks.map(\.body) == input.bodies, "bodies differ")
             let canonical = BundleParser.canonicalBundle(runId: 7, notePath: "kb/notes/n.md", blocks: blocks)
             let again = try BundleParser.parse(canonical, expectedGates: input.gates)
-            try require(again.map(\.canonicalText) == blocks.map(\.canonicalText), "canonical bundle does not round-trip")
             try require(again.map { $0.body + "\n" } == blocks.map(\.canonicalText), "canonical bodies altered")
         }
     }

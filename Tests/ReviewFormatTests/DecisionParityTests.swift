@@ -179,6 +179,14 @@ import Testing
         #expect(Self.table.count >= 40)
     }
 
+    /// As in the original, a stored text read again may give another decision: trimming moves
+    /// an indented finding to the start of a line.
+    @Test func readingTheStoredTextAgainNeedNotAgree() {
+        let stored = DecisionParser.canonicalize(" * WARN: long\n**PASS - ok**")
+        #expect(stored.decision == .pass && stored.text == "* WARN: long\n**PASS - ok**\n\n## Result: PASS\n")
+        #expect(DecisionParser.canonicalize(stored.text) == (.unknown, "* WARN: long\n**PASS - ok**\n\n## Result: UNKNOWN\n"))
+    }
+
     @Test func metadataBlockIsOnlyRemovedAtTheStart() {
         let text = "Intro\n<!-- REVIEW-METADATA\nx\n-->\nBody"
         #expect(DecisionParser.removingMetadataBlock(text) == text)

@@ -68,3 +68,20 @@ import Testing
         #expect(try f.kb.notePath("./kb/./notes/b.md") == SampleKB.noteB)
     }
 }
+
+extension SelectorParityTests {
+    /// `stale --json` diffs: the notes accepted at one commit diffed by one git process.
+    @Test func diffsOfManyNotesSinceOneCommitComeFromOneGitProcess() throws {
+        let f = try StoreFixture()
+        defer { f.remove() }
+        let commit = try f.sample.head()
+        try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\n---\nBeta body, edited.\n")
+        try f.sample.write(SampleKB.noteC, "---\ntitle: C2\ntraits: [draft]\n---\nGamma body.\n")
+        let kb = KnowledgeBase(root: f.sample.root)
+        let diffs = try kb.diffs(since: commit, paths: [SampleKB.noteA, SampleKB.noteB, SampleKB.noteC])
+        #expect(diffs.keys.sorted() == [SampleKB.noteB, SampleKB.noteC], "an unchanged note has no diff")
+        #expect(diffs[SampleKB.noteB]?.contains("-Beta body.\n+Beta body, edited.\n") == true)
+        #expect(diffs[SampleKB.noteC]?.hasPrefix("diff --git a/kb/notes/c.md b/kb/notes/c.md\n") == true)
+        #expect(kb.git.processCount == 2, "the prefix, then one diff")
+    }
+}
