@@ -6,6 +6,7 @@ import ReviewStore
 import RevqConfig
 import Runner
 import Spool
+import WorkerMetrics
 
 /// How a runner call ended for the job that made it, judged before its output is recorded.
 /// A review job and a sweep batch follow the same rules; every run of the call gets the reason.
@@ -17,13 +18,15 @@ enum RunnerVerdict: Equatable {
     case quotaExhausted(pattern: String, until: Date)
     /// The runner failed (exit status, signal, timeout, launch): the job is retried.
     case failed(reason: String)
+    /// The runner cannot succeed on this job (its prompt is over the cap): the job fails at once.
+    case refused(reason: String)
 
     /// The failure reason recorded on the runs.
     var reason: String {
         switch self {
         case .stopped: "worker stopped during run"
         case .quotaExhausted(let pattern, _): "runner quota exhausted: \(pattern)"
-        case .failed(let reason): reason
+        case .failed(let reason), .refused(let reason): reason
         }
     }
 }
@@ -35,12 +38,14 @@ extension JobExecutor {
         RunnerInvocation(
             profileName: job.runner, profile: profile, prompt: prompt, kbRoot: context.kb.root.path,
             artifactsDirectory: artifactsDirectory, outputCapBytes: context.config.outputCapBytes,
+            promptCapBytes: context.config.promptCapBytes,
             timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue])
     }
 
     /// Stores the call's telemetry, raw output and debug log on every run it served, and logs
     /// why telemetry is missing when it is.
     func attach(_ outcome: RunnerOutcome, to runIDs: [Int64], job: Job) async throws {
+        context.metrics.runnerEnded(outcome.termination, telemetryJSON: outcome.telemetryJSON)
         let data = ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog)
         try await context.store.perform { store in
             for id in runIDs { try store.attachExecutionData(run: id, data) }
@@ -57,7 +62,9 @@ extension JobExecutor {
         if !outcome.termination.isSuccess || !outputParses, let pattern = outcome.quotaMatch(patterns: context.config.quota.patterns) {
             return .quotaExhausted(pattern: pattern, until: Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds)))
         }
-        return outcome.termination.failureReason(profileName: runner).map { .failed(reason: $0) }
+        return outcome.termination.failureReason(profileName: runner).map {
+            outcome.termination.isRetryable ? .failed(reason: $0) : .refused(reason: $0)
+        }
     }
 
     /// Fails every run of the call with the verdict's reason and moves the job on accordingly.
@@ -75,6 +82,8 @@ extension JobExecutor {
             return ending
         case .failed:
             return try settle(claimed, .retry(report))
+        case .refused:
+            return try settle(claimed, .fail(reason: verdict.reason))
         }
     }
 

@@ -1,9 +1,11 @@
 public import Foundation
 public import KnowledgeBase
 public import Logging
+import ReviewFlow
 public import ReviewStore
 public import RevqConfig
 public import Spool
+public import WorkerMetrics
 
 /// What every part of a worker shares: where things are, the configuration, and the
 /// handles to the store, the spool and the knowledge base.
@@ -13,13 +15,17 @@ public struct WorkerContext: Sendable {
     public let spool: Spool
     public let kb: KnowledgeBase
     public let logger: Logger
+    /// Where the worker reports what it does; swift-metrics' no-op unless `revq` gives a backend.
+    public var metrics = WorkerMetrics()
 
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
         store = try ReviewStore(path: settings.storePath.path, busyTimeout: TimeInterval(settings.config.busyTimeoutSeconds))
         spool = Spool(root: settings.spoolPath.path)
-        kb = KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
+        kb = KnowledgeBase(
+            root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot,
+            lastCommitStorage: LastCommitStorage(store: store))
     }
 
     public var config: Config { settings.config }

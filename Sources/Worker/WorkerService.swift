@@ -6,6 +6,7 @@ public import RevqConfig
 import RevqTime
 public import ServiceLifecycle
 import Spool
+import WorkerMetrics
 
 /// How a worker runs: its pool size and whether it stops when the queue is empty.
 public struct WorkerOptions: Sendable {
@@ -92,6 +93,7 @@ public final class WorkerService: Service {
         defer { hangups.cancel() }
 
         notifier.ready()
+        context.metrics.workerReady(true)
         context.logger.info("worker ready", metadata: ["spool": "\(spool.root)", "concurrency": "\(options.concurrency)"])
         // A quota pause recorded by an earlier worker on this spool still holds.
         var pool = PoolState(
@@ -236,6 +238,7 @@ public final class WorkerService: Service {
                                 spool.clearPause()
                                 break
                             }
+                            context.metrics.quotaPaused()
                             do {
                                 try spool.recordPause(until: until)
                             } catch {
@@ -252,6 +255,7 @@ public final class WorkerService: Service {
                             }
                         case .startDrain(let grace):
                             notifier.stopping()
+                            context.metrics.workerReady(false)
                             context.logger.info("draining", metadata: ["running": "\(pool.running)"])
                             group.addTask {
                                 try? await Task.sleep(for: grace)
@@ -332,7 +336,9 @@ public final class WorkerService: Service {
                 return context
             }
             context.logger.info("config reloaded", metadata: ["config": "\(settings.configPath ?? "built-in defaults")"])
-            return try WorkerContext(settings: settings, logger: context.logger)
+            var next = try WorkerContext(settings: settings, logger: context.logger)
+            next.metrics = context.metrics
+            return next
         } catch {
             context.logger.error("config reload failed; keeping the running config", metadata: ["error": "\(error)"])
             return context

@@ -75,29 +75,33 @@ struct WorkerHarness {
 
     func workOnce() throws -> CommandResult { try revq(["worker", "--once"]) }
 
-    /// Starts `revq worker` in the background.
+    /// The log (stderr) of the last worker ``startWorker(environment:)`` started.
+    var workerLog: URL { home.url.appendingPathComponent("worker.log") }
+
+    /// Starts `revq worker` in the background, its log in ``workerLog``.
     func startWorker(environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = RevqBinary.url
         process.arguments = ["worker"]
         process.currentDirectoryURL = root
         process.environment = environment.merging(extra) { $1 }
-        process.standardError = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: workerLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: workerLog)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return process
     }
 
-    /// Runs `body` while a background worker runs; the worker has opened the store and made the
-    /// spool when `body` starts, and is stopped with SIGTERM afterwards.
+    /// Runs `body` while a background worker runs; the worker has recovered, made the spool and
+    /// watches it (it logged `worker ready`) when `body` starts, and is stopped with SIGTERM afterwards.
     func withRunningWorker(_ body: () throws -> Void) throws {
         let worker = try startWorker()
         defer {
             worker.terminate()
             worker.waitUntilExit()
         }
-        guard eventually(10, { FileManager.default.fileExists(atPath: spool.appendingPathComponent("new").path) }) else {
-            throw TestFailure("the worker did not start")
+        guard eventually(10, { ((try? String(contentsOf: workerLog, encoding: .utf8)) ?? "").contains("event=\"worker ready\"") }) else {
+            throw TestFailure("the worker did not start: \((try? String(contentsOf: workerLog, encoding: .utf8)) ?? "")")
         }
         try body()
     }
@@ -137,10 +141,10 @@ struct WorkerHarness {
 
     static let fakeCodex = #"""
         #!/bin/sh
-        # A stand-in for `codex exec --full-auto -C <root> [--model M] <prompt>`.
+        # A stand-in for `codex exec --full-auto -C <root> [--model M] -`, the prompt on stdin.
         dir=$(dirname "$0")
         mode=$(cat "$dir/mode")
-        for prompt; do :; done
+        prompt=$(cat)
         case "$mode" in
           exit3) echo "codex: boom" >&2; exit 3 ;;
           hang) sh -c 'trap "" TERM; sleep 60' & sleep 60; exit 0 ;;
@@ -165,8 +169,8 @@ struct WorkerHarness {
 
     static let fakeClaude = #"""
         #!/bin/sh
-        # A stand-in for `claude -p --verbose … --output-format stream-json [--model M] <prompt>`.
-        for prompt; do :; done
+        # A stand-in for `claude -p --verbose … --output-format stream-json [--model M]`, the prompt on stdin.
+        prompt=$(cat)
         echo '{"type":"system","subtype":"init","model":"claude-sonnet-4-6","session_id":"s-1"}'
         text=$(printf '%s\n' "$prompt" | sed -n 's/^=== GATE REVIEW START: \(.*\) ===$/\1/p' | while read -r gate; do
           printf '=== GATE REVIEW START: %s ===\nFine.\n\n## Result: PASS\n=== GATE REVIEW END: %s ===\n' "$gate" "$gate"
