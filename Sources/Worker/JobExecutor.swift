@@ -142,7 +142,7 @@ struct JobExecutor: Sendable {
         let job = claimed.job
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let prompt = review.prompt(runId: runId)
-        let outcome = await Runner.run(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path))
+        let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
         try await attach(outcome, to: [runId], job: job)
         let parsed = Result { () throws(ReviewFormatError) in

@@ -79,6 +79,8 @@ public final class WorkerService: Service {
         var context = initialContext
         let spool = context.spool
         try spool.createDirectories()
+        // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
+        var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()
         try await StoreReconciler(context: context).run(reason: Recovery.reason)
 
@@ -86,7 +88,6 @@ public final class WorkerService: Service {
         var deferred = JobIndex(state: .deferred)
         try ready.refresh(from: spool)
         try deferred.refresh(from: spool)
-        var watcher = try DirectoryWatcher(directory: URL(fileURLWithPath: spool.root + "/new"))
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         let hangups = Self.watchHangups { wake.yield(.reload) }
         defer { hangups.cancel() }
@@ -102,6 +103,8 @@ public final class WorkerService: Service {
         try? spool.recordClaimingStopped(nil)
         var timer: Task<Void, Never>?
         var pending: [String: PendingSettlement] = [:]
+        let quarantiner = Quarantiner(context: context) { name in wake.yield(.watch(.arrived([name]))) }
+        quarantiner.submit(ready.takeDefective())
         var lastStatus = ""
         var failure: WorkerFault?
 
@@ -134,7 +137,7 @@ public final class WorkerService: Service {
                                 // again if it was removed under us, and watch anew.
                                 try spool.createDirectories()
                                 watcher.stop()
-                                watcher = try DirectoryWatcher(directory: watcher.directory)
+                                watcher = try Self.watch(spool)
                                 group.addTask { [watcher, options] in
                                     for await event in watcher.events(tick: options.rescanInterval) { wake.yield(.watch(event)) }
                                 }
@@ -178,6 +181,7 @@ public final class WorkerService: Service {
                         event = .reloaded(concurrency: options.concurrency)
                     }
 
+                    quarantiner.submit(ready.takeDefective())
                     var queue = QueueView(
                         ready: ready.count, deferred: deferred.count, nextDue: deferred.nextDue(after: now),
                         dueNow: !deferred.due(at: now).isEmpty)
@@ -276,12 +280,24 @@ public final class WorkerService: Service {
         } onGracefulShutdown: {
             wake.yield(.drain)
         }
+        await quarantiner.drain()
         if let failure {
             context.logger.critical("worker stopped: claiming cannot resume without repair", metadata: ["reason": "\(failure)"])
             throw WorkerStopped(description: "\(failure)")
         }
         try? spool.recordClaimingStopped(nil)
         context.logger.info("worker stopped")
+    }
+
+    /// A watcher of `new/`; the spool is made again when it vanished before the watch was set.
+    static func watch(_ spool: Spool) throws -> DirectoryWatcher {
+        let new = URL(fileURLWithPath: spool.root + "/new")
+        do {
+            return try DirectoryWatcher(directory: new)
+        } catch {
+            try spool.createDirectories()
+            return try DirectoryWatcher(directory: new)
+        }
     }
 
     /// Whether the store and the disk can take the next job: nil, or the fault in the way.
