@@ -7,9 +7,10 @@ public enum StaleSelection {
     /// reads the notes' provenance and the gates' blob shas as they are on disk (a dirty or
     /// uncommitted gate that changed since its acceptance is `gate-changed`), and asks the
     /// store's stale selector. `notePaths` nil means every note of the KB; `currentOnly`
-    /// keeps the notes whose frontmatter says `status: current`, reviewed or not.
+    /// keeps the notes whose frontmatter says `status: current`, reviewed or not. Without a
+    /// store every pair is `missing-review`.
     public static func select(
-        kb: KnowledgeBase, store: ReviewStore, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
+        kb: KnowledgeBase, store: ReviewStore?, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
     ) throws -> [StalePair] {
         let notes = try (notePaths ?? kb.notePaths()).map(kb.note).filter { !currentOnly || isCurrent($0) }
         var gates: [Gate] = []
@@ -27,6 +28,7 @@ public enum StaleSelection {
                         gateSha: gateShas[gate.path] ?? ""))
             }
         }
+        guard let store else { return candidates.map { StalePair(candidate: $0, reason: .missingReview) } }
         return try store.stale(modelId: modelId, candidates: candidates)
     }
 

@@ -24,7 +24,7 @@ struct StaleCommand: ParsableCommand {
     func run() throws {
         let settings = try global.settings()
         let kb = global.knowledgeBase(settings)
-        let store = try global.store(settings)
+        let store = try global.existingStore(settings)
         let pairs = try StaleSelection.select(
             kb: kb, store: store, modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
@@ -45,9 +45,9 @@ struct StaleCommand: ParsableCommand {
 
     /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
     /// from that commit to the work tree (one git process per distinct accepted commit).
-    func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore) throws -> [PairKey: String] {
+    func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore?) throws -> [PairKey: String] {
         let changed = pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
-        guard !changed.isEmpty else { return [:] }
+        guard let store, !changed.isEmpty else { return [:] }
         let acceptances = try store.currentAcceptances(modelId: ModelPartition.requested(model))
         var notesByCommit: [String: Set<String>] = [:]
         for pair in changed {
