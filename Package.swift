@@ -28,9 +28,11 @@ let package = Package(
     targets: [
         .target(name: "ReviewFormat", swiftSettings: swiftSettings),
         .target(name: "RevqTime", swiftSettings: swiftSettings),
+        .systemLibrary(name: "CGit2", path: "Sources/CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .target(name: "Git", dependencies: ["CGit2"], swiftSettings: swiftSettings),
         .target(
             name: "KnowledgeBase",
-            dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ReviewFormat", "Git", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -10,16 +10,18 @@ public struct Frontmatter: Sendable {
     public let lists: [String: [String]]
     /// The text after the frontmatter block.
     public let body: String
+    /// True when the text opens with a frontmatter block (only such files are notes).
+    public let isPresent: Bool
 
     /// Splits and parses `text`; `path` only names the file in errors.
     public init(text: String, path: String) throws {
         let lines = text.textLines()
         guard let first = lines.first, first.trimmingCharacters(in: " \t\r") == "---" else {
-            (fields, lists, body) = ([:], [:], text)
+            (fields, lists, body, isPresent) = ([:], [:], text, false)
             return
         }
         guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingCharacters(in: " \t\r")) }) else {
-            throw KnowledgeBaseError("unterminated frontmatter in \(path)")
+            throw KnowledgeBaseError("unterminated frontmatter in \(path)", code: .unreadableNote)
         }
         let yaml = lines[1..<close].joined(separator: "\n")
         body = lines[(close + 1)...].joined(separator: "\n")
@@ -27,7 +29,9 @@ public struct Frontmatter: Sendable {
         do {
             node = try Yams.compose(yaml: yaml)
         } catch {
-            throw KnowledgeBaseError("invalid frontmatter in \(path): \(error)")
+            // Yams quotes the line and points at the column below it: keep its first line only.
+            let summary = "\(error)".split(separator: "\n").first.map { $0.trimmingCharacters(in: ": ") } ?? ""
+            throw KnowledgeBaseError("invalid frontmatter in \(path): \(summary)", code: .unreadableNote)
         }
         var fields: [String: String] = [:]
         var lists: [String: [String]] = [:]
@@ -43,9 +47,9 @@ public struct Frontmatter: Sendable {
                 }
             }
         default:
-            throw KnowledgeBaseError("invalid frontmatter in \(path): not a mapping")
+            throw KnowledgeBaseError("invalid frontmatter in \(path): not a mapping", code: .unreadableNote)
         }
-        (self.fields, self.lists) = (fields, lists)
+        (self.fields, self.lists, isPresent) = (fields, lists, true)
     }
 }
 

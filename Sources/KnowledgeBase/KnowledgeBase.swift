@@ -12,14 +12,19 @@ public struct KnowledgeBase: Sendable {
     public let notesRoot: String
     /// Gates directory relative to ``root``.
     public let gatesRoot: String
-    /// Runs the git commands behind provenance; counts them.
-    public let git: Git
+    /// The repository behind provenance, read in-process, and its last-commit index.
+    let git: GitReader
 
-    public init(root: URL, notesRoot: String = "kb/notes", gatesRoot: String = "kb/instructions/review-gates") {
+    /// `lastCommitStorage` keeps the last-commit index between processes (the review store);
+    /// without it the index lives as long as this value and its copies.
+    public init(
+        root: URL, notesRoot: String = "kb/notes", gatesRoot: String = "kb/instructions/review-gates",
+        lastCommitStorage: LastCommitStorage? = nil
+    ) {
         self.root = root.standardizedFileURL
         self.notesRoot = Self.trimSlashes(notesRoot)
         self.gatesRoot = Self.trimSlashes(gatesRoot)
-        self.git = Git(workTree: self.root)
+        git = GitReader(root: self.root, notesRoot: self.notesRoot, gatesRoot: self.gatesRoot, storage: lastCommitStorage)
     }
 
     // MARK: Notes
@@ -42,15 +47,15 @@ public struct KnowledgeBase: Sendable {
         return isRegularFile(path)
     }
 
+    /// Reads a note. A missing file is a ``KnowledgeBaseError/Code/request`` error; a file that is
+    /// not UTF-8, has no frontmatter block (it is not a note) or frontmatter that does not parse
+    /// is an ``KnowledgeBaseError/Code/unreadableNote`` error saying why.
     public func note(_ path: String) throws -> Note {
         let path = try notePath(path)
         let text = try read(path, missing: "note not found: \(path)")
-        return Note(path: path, text: text, frontmatter: try Frontmatter(text: text, path: path))
-    }
-
-    /// Every note path, sorted.
-    public func notePaths() throws -> [String] {
-        try markdownFiles(in: notesRoot).filter { !Self.isIndex($0) }.map { "\(notesRoot)/\($0)" }
+        let frontmatter = try Frontmatter(text: text, path: path)
+        guard frontmatter.isPresent else { throw Self.noFrontmatter(path) }
+        return Note(path: path, text: text, frontmatter: frontmatter)
     }
 
     // MARK: Gates
@@ -122,10 +127,10 @@ public struct KnowledgeBase: Sendable {
     func read(_ relativePath: String, missing: String) throws -> String {
         guard isRegularFile(relativePath) else { throw KnowledgeBaseError(missing) }
         guard let data = FileManager.default.contents(atPath: url(relativePath).path) else {
-            throw KnowledgeBaseError("cannot read \(relativePath)")
+            throw KnowledgeBaseError("cannot read \(relativePath)", code: .unreadableNote)
         }
         guard let text = String(validating: data, as: UTF8.self) else {
-            throw KnowledgeBaseError("not valid UTF-8: \(relativePath)")
+            throw KnowledgeBaseError("not valid UTF-8: \(relativePath)", code: .unreadableNote)
         }
         return text
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Git
 
 /// Where the reviewed content of a note comes from.
 public struct NoteProvenance: Equatable, Sendable {
@@ -14,115 +15,122 @@ public struct NoteProvenance: Equatable, Sendable {
 }
 
 extension KnowledgeBase {
-    /// Provenance of notes and gates together, from one batch of git calls (at most five
-    /// processes, whatever the count; see ``noteProvenance(_:)`` and ``gateShas(_:)``).
-    public func provenance(notes: [String], gates: [Gate]) throws -> (notes: [String: NoteProvenance], gateShas: [String: String]) {
-        let state = try gitState(notes + gates.map(\.path), withLastCommit: !notes.isEmpty)
-        return (try noteProvenance(notes, state), try gateShas(gates, state))
+    /// Provenance of notes (in the order given) and of gates, read in-process: no git process is
+    /// started. With HEAD where the last-commit index is, this is HEAD's tree, the index and one
+    /// hash of each work-tree file; after HEAD moved, one walk of the new commits.
+    ///
+    /// - A clean note gives its committed blob sha and the last commit that changed it
+    ///   (`git log -1 --format=%H -- <note>`); a dirty, staged, or untracked one gives
+    ///   `git hash-object` of the work-tree file and no commit.
+    /// - A gate gives its committed blob sha; a gate with uncommitted changes, or not committed
+    ///   at all, is refused because review baselines must come from committed gate content.
+    public func provenance(notes: [String], gates: [Gate]) throws -> (notes: [NoteProvenance], gateShas: [String: String]) {
+        let files = try fileStates(notes + gates.map(\.path))
+        let noteFiles = files.prefix(notes.count)
+        var lastCommits: [[UInt8]: ObjectID] = [:]
+        if let head = files.first?.head, noteFiles.contains(where: \.isClean) {
+            lastCommits = try git.lastCommits(try git.opened(), head: head)
+        }
+        let noteProvenance = try noteFiles.map { file in
+            guard file.isClean, let committed = file.committed else { return NoteProvenance(sha: file.workTree.hex, commit: nil) }
+            guard let commit = lastCommits[file.repositoryPath] else {
+                throw KnowledgeBaseError("no commit found for \(file.path) in the history of HEAD")
+            }
+            return NoteProvenance(sha: committed.id.hex, commit: commit.hex)
+        }
+        var gateShas: [String: String] = [:]
+        for (gate, file) in zip(gates, files.dropFirst(notes.count)) {
+            guard let committed = file.committed else {
+                throw KnowledgeBaseError(
+                    "gate is not committed: \(gate.path) (review baselines must come from committed gate content)")
+            }
+            guard file.isClean else {
+                throw KnowledgeBaseError(
+                    "gate has uncommitted changes: \(gate.path) (review baselines must come from committed gate content)")
+            }
+            gateShas[gate.id] = committed.id.hex
+        }
+        return (noteProvenance, gateShas)
     }
 
-    /// Provenance of notes (SPEC §1): a clean note gives its committed blob sha and the last
-    /// commit that changed it; a dirty or untracked one gives `git hash-object` of the
-    /// work-tree file and no commit.
-    public func noteProvenance(_ paths: [String]) throws -> [String: NoteProvenance] {
+    /// Provenance of notes, in the order given (see ``provenance(notes:gates:)``).
+    public func noteProvenance(_ paths: [String]) throws -> [NoteProvenance] {
         try provenance(notes: paths, gates: []).notes
     }
 
-    /// Committed blob shas of gates; a gate with uncommitted changes, or not committed at
-    /// all, is refused because review baselines must come from committed gate content.
+    /// Committed blob shas of gates, by gate id; dirty or uncommitted gates are refused.
     public func gateShas(_ gates: [Gate]) throws -> [String: String] {
         try provenance(notes: [], gates: gates).gateShas
     }
 
-    func noteProvenance(_ paths: [String], _ state: GitState) throws -> [String: NoteProvenance] {
-        var result: [String: NoteProvenance] = [:]
-        var hashed: [String] = []
-        for path in paths {
-            if let sha = state.committed[path], !state.changed.contains(path), let commit = state.lastCommit[path] {
-                result[path] = NoteProvenance(sha: sha, commit: commit)
-            } else {
-                hashed.append(path)
-            }
+    /// The blob id of each work-tree file, committed or not (`git hash-object <path>`), in order.
+    public func workTreeBlobIds(_ paths: [String]) throws -> [String] {
+        guard !paths.isEmpty else { return [] }
+        let opened = try git.opened()
+        do {
+            return try paths.map { try opened.repository.workTreeBlobID(path: opened.prefix + Array($0.utf8)).hex }
+        } catch let error as GitError {
+            throw KnowledgeBaseError("cannot read git state in \(root.path): \(error)")
         }
-        if !hashed.isEmpty {
-            let input = Data(hashed.map { $0 + "\n" }.joined().utf8)
-            let shas = String(decoding: try git.run(["hash-object", "--stdin-paths"], input: input), as: UTF8.self)
-                .split(separator: "\n").map(String.init)
-            guard shas.count == hashed.count else {
-                throw KnowledgeBaseError("git hash-object returned \(shas.count) hashes for \(hashed.count) files")
-            }
-            for (path, sha) in zip(hashed, shas) { result[path] = NoteProvenance(sha: sha, commit: nil) }
-        }
-        return result
     }
 
-    func gateShas(_ gates: [Gate], _ state: GitState) throws -> [String: String] {
-        var shas: [String: String] = [:]
-        for gate in gates {
-            guard let sha = state.committed[gate.path] else {
-                throw KnowledgeBaseError(
-                    "gate is not committed: \(gate.path) (review baselines must come from committed gate content)")
-            }
-            guard !state.changed.contains(gate.path) else {
-                throw KnowledgeBaseError(
-                    "gate has uncommitted changes: \(gate.path) (review baselines must come from committed gate content)")
-            }
-            shas[gate.id] = sha
-        }
-        return shas
+    /// The last commit that touched each path (`git log -1 --format=%H -- <path>`), in order;
+    /// nil for a path that is not in HEAD or lies outside the notes and gates roots.
+    public func lastCommits(_ paths: [String]) throws -> [String?] {
+        let opened = try git.opened()
+        guard let head = try opened.repository.head() else { return paths.map { _ in nil } }
+        let commits = try git.lastCommits(opened, head: head)
+        return paths.map { commits[opened.prefix + Array($0.utf8)]?.hex }
     }
 
-    /// What git knows of some KB-relative paths, in a fixed number of git calls.
-    struct GitState {
-        /// Blob shas in HEAD.
-        var committed: [String: String] = [:]
-        /// Paths whose work-tree or index content differs from HEAD, or that are untracked.
-        var changed: Set<String> = []
-        /// The newest commit that changed each committed path.
-        var lastCommit: [String: String] = [:]
+    /// History walks this knowledge base ran to build its last-commit index (zero while HEAD stays put).
+    public var historyWalks: Int { git.historyWalks }
+
+    /// What git knows of one KB file: its entry in HEAD and in the index, and the blob id of the
+    /// work-tree file.
+    struct FileState {
+        let path: String
+        let repositoryPath: [UInt8]
+        let head: ObjectID?
+        let committed: Entry?
+        let staged: Entry?
+        let workTree: ObjectID
+        let workTreeMode: UInt32?
+
+        /// `git status` shows nothing for it: committed, index and work tree all agree.
+        var isClean: Bool {
+            guard let committed else { return false }
+            return staged == committed && workTree == committed.id && (workTreeMode.map { $0 == committed.mode } ?? true)
+        }
     }
 
-    func gitState(_ paths: [String], withLastCommit: Bool) throws -> GitState {
-        guard !paths.isEmpty else { return GitState() }
-        // git prints paths relative to the top of the work tree; the KB root may lie below it.
-        let prefix = try git.prefix()
-        func kbRelative(_ topRelative: Substring) -> String? {
-            topRelative.hasPrefix(prefix) ? String(topRelative.dropFirst(prefix.count)) : nil
-        }
-        let pathspecs = ["--"] + paths.map { ":(literal)\($0)" }
-        var state = GitState()
-
-        let status = try git.run(["status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all"] + pathspecs)
-        for entry in status.split(separator: 0) where entry.count > 3 {
-            if let path = kbRelative(Substring(decoding: entry.dropFirst(3), as: UTF8.self)) { state.changed.insert(path) }
-        }
-
-        let hasHead = (try? git.run(["rev-parse", "--verify", "--quiet", "HEAD"])) != nil
-        guard hasHead else { return state }
-        let tree = try git.run(["ls-tree", "-z", "--full-name", "HEAD"] + pathspecs)
-        for entry in tree.split(separator: 0) {
-            // "<mode> blob <sha>\t<path>"
-            let line = Substring(decoding: entry, as: UTF8.self)
-            guard let tab = line.firstIndex(of: "\t") else { continue }
-            let fields = line[..<tab].split(separator: " ")
-            if fields.count == 3, fields[1] == "blob", let path = kbRelative(line[line.index(after: tab)...]) {
-                state.committed[path] = String(fields[2])
+    func fileStates(_ paths: [String]) throws -> [FileState] {
+        guard !paths.isEmpty else { return [] }
+        let opened = try git.opened()
+        let repository = opened.repository
+        let repositoryPaths = paths.map { opened.prefix + Array($0.utf8) }
+        do {
+            let head = try repository.head()
+            let committed = try head.map { try repository.treeEntries(commit: $0, paths: repositoryPaths) } ?? paths.map { _ in nil }
+            let staged = try repository.indexEntries(paths: repositoryPaths)
+            let tracksMode = try repository.tracksFileMode()
+            return try paths.indices.map { index in
+                FileState(
+                    path: paths[index], repositoryPath: repositoryPaths[index], head: head, committed: committed[index],
+                    staged: staged[index], workTree: try repository.workTreeBlobID(path: repositoryPaths[index]),
+                    workTreeMode: tracksMode ? workTreeMode(paths[index]) : nil)
             }
+        } catch let error as GitError {
+            throw KnowledgeBaseError("cannot read git state in \(root.path): \(error)")
         }
+    }
 
-        guard withLastCommit, !state.committed.isEmpty else { return state }
-        let log = try git.run(["log", "--no-renames", "-z", "--name-only", "--format=%x01%H"] + pathspecs)
-        var commit: String?
-        for token in log.split(separator: 0) {
-            var text = Substring(decoding: token, as: UTF8.self)
-            if text.first == "\u{1}" {
-                commit = String(text.dropFirst())
-                continue
-            }
-            if text.first == "\n" { text = text.dropFirst() }
-            if let commit, let path = kbRelative(text), state.lastCommit[path] == nil { state.lastCommit[path] = commit }
-            if state.lastCommit.count == state.committed.count { break }
-        }
-        return state
+    /// The mode git records for a work-tree file when `core.filemode` is on: 100755 when the
+    /// owner may execute it, else 100644 (a symlink: 120000).
+    private func workTreeMode(_ path: String) -> UInt32? {
+        var info = stat()
+        guard lstat(url(path).path, &info) == 0 else { return nil }
+        if (info.st_mode & S_IFMT) == S_IFLNK { return 0o120000 }
+        return (info.st_mode & S_IXUSR) != 0 ? 0o100755 : 0o100644
     }
 }

@@ -13,8 +13,9 @@ public enum Acknowledging {
         let gates = try pairs.map { try kb.gate($0.gate) }
         let provenance = try kb.provenance(notes: notes, gates: gates)
         var seen: Set<PairKey> = []
-        return zip(notes, gates).compactMap { note, gate in
-            guard seen.insert(PairKey(note, gate.id)).inserted, let current = provenance.notes[note] else { return nil }
+        return zip(zip(notes, provenance.notes), gates).compactMap { noteAndProvenance, gate in
+            let (note, current) = noteAndProvenance
+            guard seen.insert(PairKey(note, gate.id)).inserted else { return nil }
             return Acknowledgement(
                 notePath: note, gateId: gate.id, noteSha: current.sha, noteCommit: current.commit, gateSha: provenance.gateShas[gate.id])
         }
@@ -31,7 +32,7 @@ public enum Acknowledging {
             .filter { (try? kb.gateIds(for: $0)) != nil }.sorted()
         let changed = try StaleSelection.select(
             kb: kb, store: store, modelId: modelId, gateArguments: lenses, notePaths: notePaths, currentOnly: currentOnly
-        ).filter { $0.reason == .noteChanged }.map(\.candidate)
+        ).pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
         guard !changed.isEmpty else { return [] }
         let acceptances = try store.currentAcceptances(modelId: modelId)
         let previousTexts = try kb.blobTexts(changed.compactMap { acceptances[PairKey($0.notePath, $0.gateId)]?.acceptedNoteSha })

@@ -14,12 +14,14 @@ public struct ResolvedReview: Sendable {
     public let links: [NoteLink]
 
     /// Resolves `gateArguments` (gate ids or lens bundles) for the note at `notePath`;
-    /// refuses dirty or uncommitted gates. One batch of git calls for the note and its gates.
+    /// refuses dirty or uncommitted gates, and a note holding a reserved sentinel line (a runner
+    /// echoing it could forge another gate's verdict). One provenance batch for the note and its gates.
     public init(kb: KnowledgeBase, notePath: String, gateArguments: [String]) throws {
         note = try kb.note(notePath)
+        try ReviewPrompt.refuseReservedSentinels(path: note.path, text: note.text)
         gates = try kb.requestedGates(for: note, arguments: gateArguments)
         let provenance = try kb.provenance(notes: [note.path], gates: gates)
-        guard let noteProvenance = provenance.notes[note.path] else {
+        guard let noteProvenance = provenance.notes.first else {
             throw KnowledgeBaseError("no provenance for note: \(note.path)")
         }
         self.gateShas = provenance.gateShas

@@ -79,12 +79,7 @@ public enum ReviewPrompt {
     /// Throws `reserved sentinel in <note> line <n>` when a note holds a line of the form
     /// `=== … ===`, which would make the output ambiguous.
     public static func sweep(gate: GateText, notes: [(path: String, text: String)]) throws(ReviewFormatError) -> String {
-        for note in notes {
-            let lines = note.text.textLines()
-            if let index = lines.firstIndex(where: { Sentinel.isReserved(Substring($0)) }) {
-                throw ReviewFormatError("reserved sentinel in \(note.path) line \(index + 1)")
-            }
-        }
+        for note in notes { try refuseReservedSentinels(path: note.path, text: note.text) }
         var out = """
             You are reviewing \(notes.count) note(s) of a markdown knowledge base against one review gate.
             The working directory is the knowledge base root; paths below are relative to it.
@@ -122,6 +117,15 @@ public enum ReviewPrompt {
                 """
         }
         return out
+    }
+
+    /// Throws `reserved sentinel in <note> line <n>` when the note holds a line of the form
+    /// `=== … ===`: a runner that echoes the note would otherwise forge a block of the output.
+    /// Sweeps and review jobs both refuse such a note before a runner starts.
+    public static func refuseReservedSentinels(path: String, text: String) throws(ReviewFormatError) {
+        if let index = text.textLines().firstIndex(where: { Sentinel.isReserved(Substring($0)) }) {
+            throw ReviewFormatError("reserved sentinel in \(path) line \(index + 1)")
+        }
     }
 
     static func linksSection(_ links: [NoteLink]) -> String {

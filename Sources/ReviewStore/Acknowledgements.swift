@@ -82,4 +82,14 @@ public struct PairKey: Hashable, Sendable {
         self.notePath = notePath
         self.gateId = gateId
     }
+
+    /// Byte for byte: `String` equality is canonical, and NFC and NFD spellings of a name are two notes.
+    public static func == (left: PairKey, right: PairKey) -> Bool {
+        left.notePath.utf8.elementsEqual(right.notePath.utf8) && left.gateId.utf8.elementsEqual(right.gateId.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(Array(notePath.utf8))
+        hasher.combine(Array(gateId.utf8))
+    }
 }

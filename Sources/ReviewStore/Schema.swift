@@ -16,6 +16,9 @@ enum Schema {
         migrator.registerMigration("review-store-v2-original-indexes-and-views") { db in
             try replaceEarlyRevqObjects(db)
         }
+        migrator.registerMigration("revq-last-commit-index-v1") { db in
+            try db.execute(sql: ReviewStore.lastCommitIndexTable)
+        }
         return migrator
     }
 

@@ -25,6 +25,8 @@ public struct Config: Sendable, Equatable {
     public var sweep = SweepPolicy()
     /// Bytes kept of a runner's stdout and of its stderr.
     public var outputCapBytes = 8 << 20
+    /// Largest prompt a runner is started with; a larger one fails the job without a retry.
+    public var promptCapBytes = 8 << 20
     /// Seconds running jobs get to finish after SIGTERM before they are stopped and requeued.
     public var drainGraceSeconds = 30
     public var logLevel = LogLevel.info

@@ -47,6 +47,7 @@ public enum ConfigParser {
             case "concurrency": config.concurrency = try value.int(key, min: 1)
             case "busy_timeout_s": config.busyTimeoutSeconds = try value.int(key, min: 0)
             case "output_cap_bytes": config.outputCapBytes = try value.int(key, min: 1024)
+            case "prompt_cap_bytes": config.promptCapBytes = try value.int(key, min: 1024)
             case "drain_grace_s": config.drainGraceSeconds = try value.int(key, min: 0)
             case "log_level": config.logLevel = try value.choice(key, LogLevel.self)
             case "retry": config.retry = try retry(value)

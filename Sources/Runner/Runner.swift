@@ -17,11 +17,15 @@ public enum Runner {
             "limits: timeout \(invocation.timeout.secondsText)s, grace \(invocation.grace.secondsText)s, "
                 + "output cap \(invocation.outputCapBytes) bytes per stream",
         ]
+        let promptBytes = command.standardInput.utf8.count
+        guard promptBytes <= invocation.promptCapBytes else {
+            return notStarted(.promptTooLarge(bytes: promptBytes, cap: invocation.promptCapBytes), log: log)
+        }
         var additions = invocation.environment
         do {
             try FileManager.default.createDirectory(atPath: invocation.artifactsDirectory, withIntermediateDirectories: true)
-            if command.promptOnStdin {
-                try Data(invocation.prompt.utf8).write(to: URL(fileURLWithPath: invocation.promptPath))
+            try Data(command.standardInput.utf8).write(to: URL(fileURLWithPath: invocation.promptPath))
+            if invocation.profile.kind == .command {
                 try? FileManager.default.removeItem(atPath: invocation.telemetryPath)
                 additions["REVQ_PROMPT_FILE"] = invocation.promptPath
                 additions["REVQ_TELEMETRY_FILE"] = invocation.telemetryPath
@@ -33,7 +37,7 @@ public enum Runner {
         let environment = RunnerEnvironment.scrubbed(from: invocation.parentEnvironment, adding: additions)
         let launch = ProcessLaunch(
             arguments: command.arguments, workingDirectory: invocation.kbRoot, environment: environment,
-            standardInputPath: command.promptOnStdin ? invocation.promptPath : nil, stdoutPath: invocation.stdoutPath,
+            standardInputPath: invocation.promptPath, stdoutPath: invocation.stdoutPath,
             stderrPath: invocation.stderrPath, outputCapBytes: invocation.outputCapBytes, timeout: invocation.timeout,
             grace: invocation.grace)
         let launchedAt = Date()
@@ -96,6 +100,7 @@ public enum Runner {
         case .timedOut(let limit): "timed out after \(limit.secondsText)s"
         case .stopped: "stopped on request"
         case .launchFailed(let why): "not started: \(why)"
+        case .promptTooLarge(let bytes, let cap): "not started: prompt of \(bytes) bytes over the cap of \(cap)"
         }
     }
 

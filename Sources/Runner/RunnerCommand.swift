@@ -1,13 +1,14 @@
 public import RevqConfig
 
-/// The command line of one runner call, built from its profile (SPEC §4).
+/// The command line of one runner call, built from its profile (SPEC §4), and the text it
+/// reads on stdin. The prompt is never an argument: argv is capped (128 KiB per argument on
+/// Linux) and visible to every user through `ps`.
 public struct RunnerCommand: Sendable, Equatable {
     /// The argument vector; `arguments[0]` is the program.
     public var arguments: [String]
-    /// The same with the prompt replaced by `<prompt: N bytes>`, for logs.
-    public var displayArguments: [String]
-    /// True for `command` runners: the prompt goes to stdin (and `$REVQ_PROMPT_FILE`).
-    public var promptOnStdin: Bool
+    /// What the runner reads on stdin: for codex the system prompt, a blank line and the
+    /// prompt; for the other kinds the prompt.
+    public var standardInput: String
 
     /// Used for codex when the profile names no system prompt.
     public static let defaultSystemPrompt = """
@@ -21,47 +22,40 @@ public struct RunnerCommand: Sendable, Equatable {
     /// Tools removed from a claude-code runner: everything that writes, executes or fetches.
     public static let claudeDisallowedTools = "Bash,Edit,MultiEdit,Write,NotebookEdit,WebFetch,WebSearch"
 
-    /// - codex: `<command…> exec --full-auto -C <kb root> [--model M] "<system prompt>\n\n<prompt>"`
+    /// - codex: `<command…> exec --full-auto -C <kb root> [--model M] -` (`-`: the prompt is on stdin)
     /// - claude-code: `<command…> -p --verbose --allowedTools Read,Grep,Glob --disallowedTools <writers>
-    ///   --output-format stream-json [--model M] <prompt>`
-    /// - command: `<command…>`, the prompt on stdin
+    ///   --output-format stream-json [--model M]` (no prompt argument: `claude -p` reads stdin)
+    /// - command: `<command…>`
     ///
     /// `M` is the profile's `model`; a job's model string is a partition key and never passed.
     public init(profile: RunnerProfile, prompt: String, kbRoot: String) {
         let model = profile.model.map { ["--model", $0] } ?? []
-        let shown = "<prompt: \(prompt.utf8.count) bytes>"
         switch profile.kind {
         case .codex:
-            let fullPrompt = Self.codexPrompt(profile: profile, prompt: prompt)
-            let head = profile.command + ["exec", "--full-auto", "-C", kbRoot] + model
-            arguments = head + [fullPrompt]
-            displayArguments = head + ["<system prompt and prompt: \(fullPrompt.utf8.count) bytes>"]
-            promptOnStdin = false
+            arguments = profile.command + ["exec", "--full-auto", "-C", kbRoot] + model + ["-"]
+            standardInput = Self.codexPrompt(profile: profile, prompt: prompt)
         case .claudeCode:
-            let head =
+            arguments =
                 profile.command + [
                     "-p", "--verbose", "--allowedTools", Self.claudeAllowedTools, "--disallowedTools", Self.claudeDisallowedTools,
                     "--output-format", "stream-json",
                 ] + model
-            arguments = head + [prompt]
-            displayArguments = head + [shown]
-            promptOnStdin = false
+            standardInput = prompt
         case .command:
             arguments = profile.command
-            displayArguments = profile.command + ["(prompt on stdin: \(prompt.utf8.count) bytes)"]
-            promptOnStdin = true
+            standardInput = prompt
         }
     }
 
-    /// The single argument codex gets: the system prompt, a blank line, the prompt. Its session
-    /// log records exactly this as the user message.
+    /// What codex reads on stdin: the system prompt, a blank line, the prompt. Its session log
+    /// records exactly this as the user message.
     public static func codexPrompt(profile: RunnerProfile, prompt: String) -> String {
         (profile.systemPrompt ?? defaultSystemPrompt) + "\n\n" + prompt
     }
 
-    /// The display arguments as one shell-like line (quoted where needed); for logs only.
+    /// The arguments as one shell-like line (quoted where needed) with the size of stdin; for logs.
     public var displayLine: String {
-        displayArguments.map(Self.quoted).joined(separator: " ")
+        arguments.map(Self.quoted).joined(separator: " ") + " < (prompt on stdin: \(standardInput.utf8.count) bytes)"
     }
 
     private static func quoted(_ argument: String) -> String {

@@ -9,11 +9,13 @@ public struct RunnerInvocation: Sendable {
     public var prompt: String
     /// The KB root: the runner's working directory.
     public var kbRoot: String
-    /// Receives `runner-stdout.txt`, `runner-stderr.txt` and, for `command` runners,
-    /// `runner-prompt.txt` and `runner-telemetry.json`. Created when missing.
+    /// Receives `runner-prompt.txt` (what the runner reads on stdin), `runner-stdout.txt`,
+    /// `runner-stderr.txt` and, for `command` runners, `runner-telemetry.json`. Created when missing.
     public var artifactsDirectory: String
     /// Bytes kept of stdout and, separately, of stderr.
     public var outputCapBytes: Int
+    /// The largest prompt (the bytes on stdin) the runner is started with.
+    public var promptCapBytes: Int
     public var timeout: Duration
     public var grace: Duration
     /// Added to the scrubbed environment, e.g. `REVQ_JOB_ID` (``RunnerEnvironment/jobMarker``).
@@ -25,7 +27,7 @@ public struct RunnerInvocation: Sendable {
     /// `timeout_s` goes in `timeoutSeconds`.
     public init(
         profileName: String, profile: RunnerProfile, prompt: String, kbRoot: String, artifactsDirectory: String,
-        outputCapBytes: Int = 8 << 20, timeoutSeconds: Int? = nil, environment: [String: String] = [:],
+        outputCapBytes: Int = 8 << 20, promptCapBytes: Int = 8 << 20, timeoutSeconds: Int? = nil, environment: [String: String] = [:],
         parentEnvironment: [String: String]? = nil
     ) {
         self.profileName = profileName
@@ -34,6 +36,7 @@ public struct RunnerInvocation: Sendable {
         self.kbRoot = kbRoot
         self.artifactsDirectory = artifactsDirectory
         self.outputCapBytes = outputCapBytes
+        self.promptCapBytes = promptCapBytes
         timeout = .seconds(timeoutSeconds ?? profile.timeoutSeconds)
         grace = .seconds(profile.graceSeconds)
         self.environment = environment

@@ -10,9 +10,18 @@ public enum RunnerTermination: Sendable, Equatable {
     case stopped
     /// The program could not be started; the text says why.
     case launchFailed(String)
+    /// The prompt is larger than the configured cap (`prompt_cap_bytes`); nothing was started.
+    /// Trying again cannot help: the job fails at once.
+    case promptTooLarge(bytes: Int, cap: Int)
 
     /// True only for a zero exit status.
     public var isSuccess: Bool { self == .exited(0) }
+
+    /// False when another attempt would end the same way (the prompt is over its cap).
+    public var isRetryable: Bool {
+        if case .promptTooLarge = self { return false }
+        return true
+    }
 
     /// The run's failure reason, naming the runner by its profile name; nil for a zero exit.
     ///
@@ -26,6 +35,8 @@ public enum RunnerTermination: Sendable, Equatable {
         case .timedOut(let limit): "\(runner) timed out after \(limit.secondsText)s"
         case .stopped: "\(runner) was stopped"
         case .launchFailed(let why): "cannot start \(runner): \(why)"
+        case .promptTooLarge(let bytes, let cap):
+            "prompt too large for \(runner): \(bytes) bytes, over prompt_cap_bytes (\(cap))"
         }
     }
 }

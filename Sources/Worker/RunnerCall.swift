@@ -17,13 +17,15 @@ enum RunnerVerdict: Equatable {
     case quotaExhausted(pattern: String, until: Date)
     /// The runner failed (exit status, signal, timeout, launch): the job is retried.
     case failed(reason: String)
+    /// The runner cannot succeed on this job (its prompt is over the cap): the job fails at once.
+    case refused(reason: String)
 
     /// The failure reason recorded on the runs.
     var reason: String {
         switch self {
         case .stopped: "worker stopped during run"
         case .quotaExhausted(let pattern, _): "runner quota exhausted: \(pattern)"
-        case .failed(let reason): reason
+        case .failed(let reason), .refused(let reason): reason
         }
     }
 }
@@ -35,6 +37,7 @@ extension JobExecutor {
         RunnerInvocation(
             profileName: job.runner, profile: profile, prompt: prompt, kbRoot: context.kb.root.path,
             artifactsDirectory: artifactsDirectory, outputCapBytes: context.config.outputCapBytes,
+            promptCapBytes: context.config.promptCapBytes,
             timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue])
     }
 
@@ -57,7 +60,9 @@ extension JobExecutor {
         if !outcome.termination.isSuccess || !outputParses, let pattern = outcome.quotaMatch(patterns: context.config.quota.patterns) {
             return .quotaExhausted(pattern: pattern, until: Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds)))
         }
-        return outcome.termination.failureReason(profileName: runner).map { .failed(reason: $0) }
+        return outcome.termination.failureReason(profileName: runner).map {
+            outcome.termination.isRetryable ? .failed(reason: $0) : .refused(reason: $0)
+        }
     }
 
     /// Fails every run of the call with the verdict's reason and moves the job on accordingly.
@@ -75,6 +80,8 @@ extension JobExecutor {
             return ending
         case .failed:
             return try settle(claimed, .retry(report))
+        case .refused:
+            return try settle(claimed, .fail(reason: verdict.reason))
         }
     }
 

@@ -44,20 +44,26 @@ struct SweepBatch {
             return try executor.settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
         }
         let gate: Gate
-        let gateSha: String
         do {
             gate = try context.kb.gate(gateId)
-            gateSha = try context.kb.gateShas([gate])[gate.id] ?? ""
         } catch {
             return try executor.settle(claimed, .fail(reason: "\(error)"))
         }
         let prepared = prepare(pending, gate: gate)
         guard !prepared.notes.isEmpty else { return try finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
-        let provenance = try context.kb.noteProvenance(prepared.notes.map(\.path))
-        let requests = prepared.notes.map { note in
+        let provenance: [NoteProvenance]
+        let gateSha: String
+        do {
+            // One provenance batch for the gate and every note of the batch.
+            let resolved = try context.kb.provenance(notes: prepared.notes.map(\.path), gates: [gate])
+            (provenance, gateSha) = (resolved.notes, resolved.gateShas[gate.id] ?? "")
+        } catch {
+            return try executor.settle(claimed, .fail(reason: "\(error)"))
+        }
+        let requests = zip(prepared.notes, provenance).map { note, provenance in
             NewRun(
                 notePath: note.path, modelId: ModelPartition.requested(job.model), runner: job.runner,
-                noteSha: provenance[note.path]?.sha ?? "", noteCommit: provenance[note.path]?.commit, gates: [(gate.id, gateSha)])
+                noteSha: provenance.sha, noteCommit: provenance.commit, gates: [(gate.id, gateSha)])
         }
         let attempt = JobAttempt(jobId: job.id.rawValue, attempt: claimed.attemptNumber)
         let runIDs = try await context.store.perform { try $0.createRuns(requests, job: attempt) }

@@ -82,10 +82,13 @@ struct SweepExpansion {
             var seen: Set<String> = []
             return try paths.filter { seen.insert($0).inserted }.filter { try gate.applies(to: kb.note($0)) }
         case .stale(let currentOnly):
-            let pairs = try StaleSelection.select(
+            let selection = try StaleSelection.select(
                 kb: kb, store: context.store, modelId: ModelPartition.requested(model), gateArguments: [gateId], notePaths: nil,
                 currentOnly: currentOnly)
-            return pairs.map(\.candidate.notePath)
+            for skipped in selection.skipped {
+                context.logger.warning("note skipped", metadata: ["note": "\(skipped.note)", "reason": "\(skipped.reason)"])
+            }
+            return selection.pairs.map(\.candidate.notePath)
         }
     }
 }

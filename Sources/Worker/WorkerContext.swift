@@ -1,6 +1,7 @@
 public import Foundation
 public import KnowledgeBase
 public import Logging
+import ReviewFlow
 public import ReviewStore
 public import RevqConfig
 public import Spool
@@ -19,7 +20,9 @@ public struct WorkerContext: Sendable {
         self.logger = logger
         store = try ReviewStore(path: settings.storePath.path, busyTimeout: TimeInterval(settings.config.busyTimeoutSeconds))
         spool = Spool(root: settings.spoolPath.path)
-        kb = KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
+        kb = KnowledgeBase(
+            root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot,
+            lastCommitStorage: LastCommitStorage(store: store))
     }
 
     public var config: Config { settings.config }

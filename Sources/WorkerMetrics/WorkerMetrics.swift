@@ -63,6 +63,7 @@ public struct WorkerMetrics: Sendable {
         case .timedOut: "timeout"
         case .stopped: "stopped"
         case .launchFailed: "launch_failed"
+        case .promptTooLarge: "prompt_too_large"
         }
     }
 }

@@ -83,6 +83,7 @@ struct EffectiveConfig {
             ("busy_timeout_s", .integer(config.busyTimeoutSeconds)),
             ("concurrency", .integer(config.concurrency)),
             ("output_cap_bytes", .integer(config.outputCapBytes)),
+            ("prompt_cap_bytes", .integer(config.promptCapBytes)),
             ("drain_grace_s", .integer(config.drainGraceSeconds)),
             ("log_level", .string(config.logLevel.rawValue)),
             (

@@ -105,7 +105,8 @@ struct DemoCommand: ParsableCommand {
         let edited = try DemoKB.editNote(at: settings.kbRoot)
         print("\nedited and committed \(edited); the stale report (revq stale --model \(Self.model) prose semantic):\n")
         let stale = try StaleSelection.select(
-            kb: kb, store: store, modelId: Self.model, gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: false)
+            kb: kb, store: store, modelId: Self.model, gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: false
+        ).pairs
         Output.table(["NOTE", "GATE", "REASON"], stale.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] })
 
         let option = "--config \(revq.configPath)"

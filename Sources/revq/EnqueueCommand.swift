@@ -160,11 +160,12 @@ struct EnqueueContext {
         submitter = (environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())) + "@" + String(cString: host)
     }
 
-    /// The note exists under the notes root and every gate or bundle resolves: `stat`s and directory listings only.
+    /// The note exists under the notes root and reads as a note (a review job's note also holds no
+    /// reserved sentinel line), and every gate or bundle resolves.
     mutating func checkAgainstKnowledgeBase(_ job: Job) throws {
         switch job.work {
         case .review(let note, let gates):
-            try checkNote(note)
+            try checkNote(note, forReview: true)
             for gate in gates where !verified.contains("gate:" + gate) {
                 _ = try kb.gateIds(for: gate)
                 verified.insert("gate:" + gate)
@@ -176,15 +177,16 @@ struct EnqueueContext {
                 }
                 verified.insert("sweep:" + gate)
             }
-            if case .notes(let notes) = selection { for note in notes { try checkNote(note) } }
+            if case .notes(let notes) = selection { for note in notes { try checkNote(note, forReview: false) } }
         }
     }
 
-    private mutating func checkNote(_ note: String) throws {
-        guard !verified.contains("note:" + note) else { return }
-        let path = try kb.notePath(note)
-        guard kb.noteExists(path) else { throw CLIFailure.input("note not found: \(path)") }
-        verified.insert("note:" + note)
+    private mutating func checkNote(_ note: String, forReview: Bool) throws {
+        let key = (forReview ? "review-note:" : "note:") + note
+        guard !verified.contains(key) else { return }
+        let read = try kb.note(note)
+        if forReview { try ReviewPrompt.refuseReservedSentinels(path: read.path, text: read.text) }
+        verified.insert(key)
     }
 
     func enqueue(_ jobs: [Job]) throws -> [EnqueueResult] {

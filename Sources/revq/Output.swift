@@ -1,4 +1,5 @@
 import Foundation
+import KnowledgeBase
 
 /// Printing for people (aligned tables) and for programs (one JSON document, snake_case keys).
 enum Output {
@@ -7,6 +8,13 @@ enum Output {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// One line on stderr per note file that KB-wide work left out.
+    static func warnSkipped(_ skipped: [SkippedNote]) {
+        for note in skipped {
+            FileHandle.standardError.write(Data("revq: warning: skipped \(note.note): \(note.reason)\n".utf8))
+        }
     }
 
     /// A left-aligned table with a header row; cells are cut at `maxWidth` characters.

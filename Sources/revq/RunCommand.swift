@@ -30,9 +30,11 @@ struct RunCommand: ParsableCommand {
 
         func run() throws {
             let settings = try global.settings()
-            let review = try ResolvedReview(kb: global.knowledgeBase(settings), notePath: note, gateArguments: gates)
+            let store = try global.store(settings)
+            let kb = global.knowledgeBase(settings).sharingLastCommits(with: store)
+            let review = try ResolvedReview(kb: kb, notePath: note, gateArguments: gates)
             let newRun = review.newRun(model: model, runner: runner)
-            let id = try global.store(settings).createRun(newRun)
+            let id = try store.createRun(newRun)
             guard json else { return print(id) }
             struct Started: Encodable {
                 struct GateOut: Encodable { var id, text: String }

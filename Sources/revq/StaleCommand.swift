@@ -23,20 +23,30 @@ struct StaleCommand: ParsableCommand {
 
     func run() throws {
         let settings = try global.settings()
-        let kb = global.knowledgeBase(settings)
         let store = try global.existingStore(settings)
-        let pairs = try StaleSelection.select(
+        let plainKB = global.knowledgeBase(settings)
+        let kb = store.map(plainKB.sharingLastCommits(with:)) ?? plainKB
+        let selection = try StaleSelection.select(
             kb: kb, store: store, modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
+        Output.warnSkipped(selection.skipped)
+        let pairs = selection.pairs
         if json {
+            struct Skipped: Encodable { var note, reason: String }
+            struct Report: Encodable {
+                var pairs: [StalePairOutput]
+                var skipped: [Skipped]
+            }
             let diffs = try noteDiffs(pairs, kb: kb, store: store)
             return try Output.json(
-                pairs.map {
-                    StalePairOutput(
-                        note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
-                        noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha,
-                        diff: diffs[PairKey($0.candidate.notePath, $0.candidate.gateId)])
-                })
+                Report(
+                    pairs: pairs.map {
+                        StalePairOutput(
+                            note: $0.candidate.notePath, gate: $0.candidate.gateId, reason: $0.reason.rawValue,
+                            noteSha: $0.candidate.noteSha, gateSha: $0.candidate.gateSha,
+                            diff: diffs[PairKey($0.candidate.notePath, $0.candidate.gateId)])
+                    },
+                    skipped: selection.skipped.map { Skipped(note: $0.note, reason: $0.reason) }))
         }
         Output.table(
             ["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)
@@ -44,7 +54,7 @@ struct StaleCommand: ParsableCommand {
     }
 
     /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
-    /// from that commit to the work tree (one git process per distinct accepted commit).
+    /// from that commit to the work tree (made in-process, once per distinct accepted commit).
     func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore?) throws -> [PairKey: String] {
         let changed = pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
         guard let store, !changed.isEmpty else { return [:] }

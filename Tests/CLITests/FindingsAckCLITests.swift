@@ -53,7 +53,8 @@ import Testing
         // Only the description changes: the gate watches the body.
         try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\ndescription: A note about beta.\n---\nBeta body.\n")
         try f.sample.commit("describe b")
-        let stale = try #require(try f.json(["stale", "--model", "m", SampleKB.clarity, "--note", SampleKB.noteB]) as? [[String: Any]])
+        let report = try #require(try f.json(["stale", "--model", "m", SampleKB.clarity, "--note", SampleKB.noteB]) as? [String: Any])
+        let stale = try #require(report["pairs"] as? [[String: Any]])
         #expect(stale.map { $0["reason"] as? String } == ["note-changed"])
         #expect((stale.first?["diff"] as? String)?.contains("+description: A note about beta.") == true)
 
@@ -66,7 +67,9 @@ import Testing
         let pairs = try #require(acked["acknowledged"] as? [[String: Any]])
         #expect(acked["dry_run"] as? Bool == false && pairs.map { $0["note"] as? String } == [SampleKB.noteB])
         #expect(pairs.first?["note_commit"] as? String == (try f.sample.head()))
-        #expect((try f.json(["stale", "--model", "m", SampleKB.clarity, "--note", SampleKB.noteB]) as? [Any])?.isEmpty == true)
+        #expect(
+            ((try f.json(["stale", "--model", "m", SampleKB.clarity, "--note", SampleKB.noteB]) as? [String: Any])?["pairs"] as? [Any])?
+                .isEmpty == true)
         let newSha = try f.sample.git(["rev-parse", "HEAD:kb/notes/b.md"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let current = try f.sqlite(
             """

@@ -82,8 +82,9 @@ import Testing
             "concurrency: 4", "log_level: debug", "busy_timeout_s: 10", "drain_grace_s: 30", "output_cap_bytes: 8388608",
             "  max_attempts: 3", "  jitter: 0.2", "  patterns: [\"out of extra usage\", \"yes\"]", "  batch_size: 5",
             "    command: [/opt/revq/bin/revq, sample-runner]", "    model: gpt-5.4",
-            "    # runs: codex exec --full-auto -C \(directory.path) --model gpt-5.4 '<system prompt and prompt: ",
-            "    # runs: /opt/revq/bin/revq sample-runner '(prompt on stdin: 0 bytes)'",
+            "    # runs: codex exec --full-auto -C \(directory.path) --model gpt-5.4 - < (prompt on stdin: ",
+            "    # runs: /opt/revq/bin/revq sample-runner < (prompt on stdin: 0 bytes)",
+            "prompt_cap_bytes: 8388608",
         ] {
             #expect(text.stdout.contains("\n" + line), "missing line: \(line)\n\(text.stdout)")
         }

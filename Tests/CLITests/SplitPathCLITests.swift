@@ -40,7 +40,8 @@ import Testing
         let listed = try RevqBinary.run(["runs", "ls", "--status", "completed"], in: sample.root)
         #expect(listed.stdout.contains("completed  kb/notes/a.md"))
         let stale = try RevqBinary.run(["stale", "--model", "gpt-5-4-high", "prose", "--json"], in: sample.root)
-        let pairs = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [[String: Any]]
+        let report = try JSONSerialization.jsonObject(with: Data(stale.stdout.utf8)) as? [String: Any]
+        let pairs = report?["pairs"] as? [[String: Any]]
         #expect(pairs?.map { $0["note"] as? String ?? "" } == [SampleKB.noteB, SampleKB.noteB, SampleKB.noteC, SampleKB.noteC])
         #expect(pairs?.allSatisfy { $0["diff"] is NSNull } == true, "missing-review pairs have no diff")
     }

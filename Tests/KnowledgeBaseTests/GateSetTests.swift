@@ -80,6 +80,8 @@ import Testing
         let sample = try SampleKB()
         defer { sample.remove() }
         try sample.write("kb/notes/bad.md", "---\ntitle: x\nno closing line\n")
-        #expect(throws: KnowledgeBaseError("unterminated frontmatter in kb/notes/bad.md")) { try sample.kb.note("kb/notes/bad.md") }
+        #expect(throws: KnowledgeBaseError("unterminated frontmatter in kb/notes/bad.md", code: .unreadableNote)) {
+            try sample.kb.note("kb/notes/bad.md")
+        }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 @Suite struct SelectorParityTests {
     func select(_ kb: KnowledgeBase, _ store: ReviewStore, notes: [String]? = nil, current: Bool = false) throws -> [String] {
         try StaleSelection.select(kb: kb, store: store, modelId: "m", gateArguments: ["prose"], notePaths: notes, currentOnly: current)
-            .map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
+            .pairs.map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
     }
 
     func review(_ f: StoreFixture, _ note: String, _ gates: [String] = ["prose"]) throws {
@@ -70,8 +70,8 @@ import Testing
 }
 
 extension SelectorParityTests {
-    /// `stale --json` diffs: the notes accepted at one commit diffed by one git process.
-    @Test func diffsOfManyNotesSinceOneCommitComeFromOneGitProcess() throws {
+    /// `stale --json` diffs: the notes accepted at one commit, diffed in-process exactly as git prints them.
+    @Test func diffsOfManyNotesSinceOneCommitAreGitsOwn() throws {
         let f = try StoreFixture()
         defer { f.remove() }
         let commit = try f.sample.head()
@@ -82,6 +82,8 @@ extension SelectorParityTests {
         #expect(diffs.keys.sorted() == [SampleKB.noteB, SampleKB.noteC], "an unchanged note has no diff")
         #expect(diffs[SampleKB.noteB]?.contains("-Beta body.\n+Beta body, edited.\n") == true)
         #expect(diffs[SampleKB.noteC]?.hasPrefix("diff --git a/kb/notes/c.md b/kb/notes/c.md\n") == true)
-        #expect(kb.git.processCount == 2, "the prefix, then one diff")
+        for note in [SampleKB.noteB, SampleKB.noteC] {
+            #expect(diffs[note] == (try f.sample.git(["diff", "--no-color", "--no-ext-diff", commit, "--", note])))
+        }
     }
 }

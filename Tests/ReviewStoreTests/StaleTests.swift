@@ -7,7 +7,7 @@ import Testing
     func select(_ f: StoreFixture, current: Bool = false) throws -> [String] {
         try StaleSelection.select(
             kb: f.kb, store: f.store, modelId: "m", gateArguments: ["prose", "semantic"], notePaths: nil, currentOnly: current
-        ).map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
+        ).pairs.map { "\($0.candidate.notePath) \($0.candidate.gateId) \($0.reason.rawValue)" }
     }
 
     func review(_ f: StoreFixture, _ note: String, _ gates: [String]) throws {
@@ -49,7 +49,7 @@ import Testing
         try review(f, SampleKB.noteB, [SampleKB.residue])
         let other = try StaleSelection.select(
             kb: f.kb, store: f.store, modelId: "other", gateArguments: [SampleKB.residue], notePaths: [SampleKB.noteB], currentOnly: false)
-        #expect(other.map(\.reason) == [.missingReview])
+        #expect(other.pairs.map(\.reason) == [.missingReview])
         // An older acceptance for other content does not matter once a newer one matches.
         try f.sqlite(
             """
@@ -59,5 +59,21 @@ import Testing
         #expect(try select(f).contains("kb/notes/b.md prose/source-residue gate-changed"))
         try review(f, SampleKB.noteB, [SampleKB.residue])
         #expect(!(try select(f).contains { $0.hasPrefix("kb/notes/b.md prose/source-residue") }))
+    }
+
+    @Test func nfcAndNfdTwinsAreStaleOneByOne() throws {
+        let f = try StoreFixture()
+        defer { f.remove() }
+        let (nfc, nfd) = ("kb/notes/caf\u{E9}.md", "kb/notes/cafe\u{301}.md")
+        try f.sample.write(nfc, "---\ntitle: NFC\n---\ncomposed\n")
+        try f.sample.write(nfd, "---\ntitle: NFD\n---\ndecomposed\n")
+        try f.sample.commit("twins")
+        try review(f, nfc, [SampleKB.residue])
+        let stale = try StaleSelection.select(
+            kb: f.kb, store: f.store, modelId: "m", gateArguments: [SampleKB.residue], notePaths: [nfc, nfd], currentOnly: false
+        ).pairs
+        #expect(stale.count == 1)
+        #expect(stale.first.map { Array($0.candidate.notePath.utf8) } == Array(nfd.utf8))
+        #expect(stale.first?.reason == .missingReview, "the NFC twin's acceptance is not the NFD twin's")
     }
 }

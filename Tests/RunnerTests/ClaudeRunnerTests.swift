@@ -67,6 +67,7 @@ func claudeStream(secondModel: String = "claude-haiku-4-5") -> String {
             "claude",
             """
             for argument in "$@"; do printf '%s\\0' "$argument"; done > "$FAKE_ARGS"
+            cat > "$FAKE_ARGS.stdin"
             cat "$FAKE_STREAM"
             """)
         let profile = RunnerProfile(kind: .claudeCode, command: [path], model: "sonnet")
@@ -84,7 +85,7 @@ func claudeStream(secondModel: String = "claude-haiku-4-5") -> String {
             arguments == [
                 "-p", "--verbose", "--allowedTools", "Read,Grep,Glob", "--disallowedTools",
                 "Bash,Edit,MultiEdit,Write,NotebookEdit,WebFetch,WebSearch", "--output-format", "stream-json", "--model", "sonnet",
-                "Review it.",
             ])
+        #expect(try sandbox.read(sandbox.root + "/args.stdin") == "Review it.")
     }
 }

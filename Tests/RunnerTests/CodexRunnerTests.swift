@@ -34,6 +34,7 @@ func codexLog(id: String, prompt: String, totals: [Int], model: String = "gpt-5.
             "codex",
             """
             for argument in "$@"; do printf '%s\\0' "$argument"; done > "$FAKE_ARGS"
+            cat > "$FAKE_ARGS.stdin"
             if [ -n "$FAKE_LOG" ]; then
                 mkdir -p "$HOME/.codex/sessions/2026/05/02"
                 cp "$FAKE_LOG" "$HOME/.codex/sessions/2026/05/02/$FAKE_LOG_NAME"
@@ -99,8 +100,9 @@ func codexLog(id: String, prompt: String, totals: [Int], model: String = "gpt-5.
         let arguments = try sandbox.read(sandbox.root + "/args").split(separator: "\0", omittingEmptySubsequences: false).dropLast()
         #expect(
             arguments.map(String.init) == [
-                "exec", "--full-auto", "-C", sandbox.kbRoot, "--model", "gpt-5.4", RunnerCommand.defaultSystemPrompt + "\n\n" + prompt,
+                "exec", "--full-auto", "-C", sandbox.kbRoot, "--model", "gpt-5.4", "-",
             ])
+        #expect(try sandbox.read(sandbox.root + "/args.stdin") == RunnerCommand.defaultSystemPrompt + "\n\n" + prompt)
         #expect(!outcome.debugLog.contains(prompt))
     }
 

@@ -50,4 +50,20 @@ import Testing
         #expect(outcome.pid == nil)
         #expect(outcome.telemetryNote == "the runner did not start")
     }
+
+    @Test func aPromptOverTheCapIsNotStartedAndNotRetryable() async throws {
+        let sandbox = try RunnerSandbox()
+        defer { sandbox.remove() }
+        let path = try sandbox.script("review", "touch started")
+        var invocation = sandbox.invocation("local", RunnerProfile(kind: .command, command: [path]), prompt: String(repeating: "x", count: 2048))
+        invocation.promptCapBytes = 2047
+        let outcome = await Runner.run(invocation)
+        #expect(outcome.termination == .promptTooLarge(bytes: 2048, cap: 2047))
+        #expect(!outcome.termination.isRetryable)
+        #expect(outcome.failureReason(profileName: "local") == "prompt too large for local: 2048 bytes, over prompt_cap_bytes (2047)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.kbRoot + "/started"))
+
+        invocation.promptCapBytes = 2048
+        #expect(await Runner.run(invocation).termination == .exited(0))
+    }
 }

@@ -19,17 +19,18 @@ import Testing
         #expect(matchesQuota("anything", patterns: [""]) == nil)
     }
 
-    @Test func commandLinesPerKind() {
+    @Test func everyKindGetsThePromptOnStdinAndNeverAsAnArgument() {
         let codex = RunnerCommand(profile: RunnerProfile(kind: .codex, command: ["codex"], systemPrompt: "S"), prompt: "P", kbRoot: "/kb")
-        #expect(codex.arguments == ["codex", "exec", "--full-auto", "-C", "/kb", "S\n\nP"])
-        #expect(!codex.promptOnStdin)
+        #expect(codex.arguments == ["codex", "exec", "--full-auto", "-C", "/kb", "-"])
+        #expect(codex.standardInput == "S\n\nP")
         let claude = RunnerCommand(profile: RunnerProfile(kind: .claudeCode, command: ["claude"]), prompt: "P", kbRoot: "/kb")
         #expect(claude.arguments.first == "claude")
-        #expect(claude.arguments.last == "P")
+        #expect(claude.arguments.last == "stream-json")
         #expect(!claude.arguments.contains("--model"))
+        #expect(claude.standardInput == "P")
         let command = RunnerCommand(profile: RunnerProfile(kind: .command, command: ["review", "--fast"]), prompt: "P", kbRoot: "/kb")
         #expect(command.arguments == ["review", "--fast"])
-        #expect(command.promptOnStdin)
-        #expect(codex.displayLine == "codex exec --full-auto -C /kb '<system prompt and prompt: 4 bytes>'")
+        #expect(command.standardInput == "P")
+        #expect(codex.displayLine == "codex exec --full-auto -C /kb - < (prompt on stdin: 4 bytes)")
     }
 }

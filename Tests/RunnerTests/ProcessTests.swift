@@ -107,10 +107,10 @@ import Testing
         #expect(codex.telemetryJSON == nil)
     }
 
-    @Test func theChildGetsAScrubbedEnvironmentTheKBRootAndNoStdin() async throws {
+    @Test func theChildGetsAScrubbedEnvironmentTheKBRootAndThePromptOnStdin() async throws {
         let sandbox = try RunnerSandbox()
         defer { sandbox.remove() }
-        let path = try sandbox.script("codex", "pwd; cat; env")
+        let path = try sandbox.script("codex", "pwd; cat; echo; env")
         let invocation = sandbox.invocation(
             "codex", RunnerProfile(kind: .codex, command: [path]), environment: [RunnerEnvironment.jobMarker: "job-42"])
 
@@ -119,6 +119,7 @@ import Testing
         #expect(outcome.termination == .exited(0))
         let lines = Set(outcome.stdout.split(separator: "\n").map(String.init))
         #expect(outcome.stdout.hasPrefix(sandbox.kbRoot + "\n"))
+        #expect(lines.contains("Review kb/notes/a.md."))
         #expect(lines.contains("REVQ_JOB_ID=job-42"))
         #expect(lines.contains("HOME=\(sandbox.home)"))
         #expect(lines.contains("LANG=C.UTF-8"))

@@ -57,12 +57,12 @@ extension WorkerHarness {
 
     static let fakeSweepCodex = #"""
         #!/bin/sh
-        # A stand-in for `codex exec … <prompt>` that answers gate-sweep prompts.
+        # A stand-in for `codex exec … -` that answers gate-sweep prompts read on stdin.
         dir=$(dirname "$0")
-        for prompt; do :; done
+        prompt=$(cat)
         case "$prompt" in
           *"=== NOTE START: "*) ;;
-          *) exec "$dir/codex-review" "$@" ;;
+          *) printf '%s\n' "$prompt" | exec "$dir/codex-review" "$@" ;;
         esac
         case "$(cat "$dir/mode")" in
           slow) touch "$dir/started"; sleep 60; exit 0 ;;

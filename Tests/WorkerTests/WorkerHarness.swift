@@ -137,10 +137,10 @@ struct WorkerHarness {
 
     static let fakeCodex = #"""
         #!/bin/sh
-        # A stand-in for `codex exec --full-auto -C <root> [--model M] <prompt>`.
+        # A stand-in for `codex exec --full-auto -C <root> [--model M] -`, the prompt on stdin.
         dir=$(dirname "$0")
         mode=$(cat "$dir/mode")
-        for prompt; do :; done
+        prompt=$(cat)
         case "$mode" in
           exit3) echo "codex: boom" >&2; exit 3 ;;
           hang) sh -c 'trap "" TERM; sleep 60' & sleep 60; exit 0 ;;
@@ -165,8 +165,8 @@ struct WorkerHarness {
 
     static let fakeClaude = #"""
         #!/bin/sh
-        # A stand-in for `claude -p --verbose … --output-format stream-json [--model M] <prompt>`.
-        for prompt; do :; done
+        # A stand-in for `claude -p --verbose … --output-format stream-json [--model M]`, the prompt on stdin.
+        prompt=$(cat)
         echo '{"type":"system","subtype":"init","model":"claude-sonnet-4-6","session_id":"s-1"}'
         text=$(printf '%s\n' "$prompt" | sed -n 's/^=== GATE REVIEW START: \(.*\) ===$/\1/p' | while read -r gate; do
           printf '=== GATE REVIEW START: %s ===\nFine.\n\n## Result: PASS\n=== GATE REVIEW END: %s ===\n' "$gate" "$gate"
