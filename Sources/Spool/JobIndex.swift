@@ -1,20 +1,26 @@
 public import Foundation
+import Glibc
 
 /// A worker's in-memory view of `new/` (or `deferred/`): each file is read once, when first
 /// seen, for its priority and `not_before`; the claim order (priority descending, then name —
 /// which for generated ids is submission order) is kept sorted as names come and go, so a claim
 /// never reads every job file. Files that cannot be read get priority 0; claiming them moves
-/// them to `failed/`.
+/// them to `failed/`. Files that read but are not valid jobs are set apart at once and handed
+/// out by ``takeDefective()``, so that moving them aside never delays a claim.
 public struct JobIndex: Sendable {
     public let state: JobState
     private var headers: [String: Header] = [:]
     /// Sorted by claim order.
     private var order: [Header] = []
+    /// Names of files that are not valid jobs, with the reason, not yet taken.
+    private var defective: [(name: String, reason: String)] = []
 
     struct Header: Sendable, Comparable {
         let name: String
         let priority: Int
         let notBefore: Date?
+        /// Why the file is not a valid job, when it read as one that is not.
+        var defect: String? = nil
 
         static func < (a: Header, b: Header) -> Bool {
             a.priority != b.priority ? a.priority > b.priority : a.name < b.name
@@ -48,8 +54,13 @@ public struct JobIndex: Sendable {
         }
         var added = false
         for name in listed where headers[name] == nil {
-            headers[name] = Self.readHeader(name, state: state, spool: spool)
-            added = true
+            let header = Self.readHeader(name, state: state, spool: spool)
+            if let defect = header.defect {
+                defective.append((name, defect))
+            } else {
+                headers[name] = header
+                added = true
+            }
         }
         if added || order.count != headers.count { order = headers.values.sorted() }
     }
@@ -58,8 +69,16 @@ public struct JobIndex: Sendable {
     public mutating func insert(_ name: String, from spool: Spool) {
         guard headers[name] == nil, Spool.role(of: name, in: state) == .job else { return }
         let header = Self.readHeader(name, state: state, spool: spool)
+        if let defect = header.defect { return defective.append((name, defect)) }
         headers[name] = header
         order.insert(header, at: insertionIndex(of: header))
+    }
+
+    /// The files found not to be valid jobs since the last call, with the reason: the caller moves
+    /// them aside (``Spool/quarantineIfDefective(_:rules:)``), away from the claim path.
+    public mutating func takeDefective() -> [(name: String, reason: String)] {
+        defer { defective = [] }
+        return defective
     }
 
     /// Forgets a name (claimed, moved or gone).
@@ -81,8 +100,15 @@ public struct JobIndex: Sendable {
     }
 
     private static func readHeader(_ name: String, state: JobState, spool: Spool) -> Header {
-        let job = try? spool.readJob(name, in: state)
-        return Header(name: name, priority: job?.priority ?? 0, notBefore: job?.notBefore)
+        do {
+            let job = try spool.readJob(name, in: state)
+            return Header(name: name, priority: job.priority, notBefore: job.notBefore)
+        } catch let defect as JobDefect where state == .new && spool.isRegularFile(name, in: state) {
+            return Header(name: name, priority: 0, notBefore: nil, defect: defect.message)
+        } catch {
+            // Unreadable, not a regular file, or gone: the claim finds out which.
+            return Header(name: name, priority: 0, notBefore: nil)
+        }
     }
 }
 
@@ -121,5 +147,13 @@ extension Spool {
         }
         if !promoted.isEmpty { try SystemCalls.syncDirectory(directory(.new)) }
         return promoted
+    }
+}
+
+extension Spool {
+    /// Whether `<state>/<name>` is a regular file (not a symlink, directory, FIFO, …).
+    func isRegularFile(_ name: String, in state: JobState) -> Bool {
+        guard let info = try? SystemCalls.linkStatus(path(state, name)) else { return false }
+        return info.st_mode & S_IFMT == S_IFREG
     }
 }

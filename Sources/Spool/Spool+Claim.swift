@@ -36,9 +36,7 @@ extension Spool {
         defer { if !keep { close(fd) } }
         let job: Job
         do {
-            guard size <= JobFile.maxSize else { throw JobDefect("file is larger than 1 MiB (\(size) bytes)") }
-            let bytes = try SystemCalls.readAll(fd, limit: JobFile.maxSize, path: path(.new, name))
-            job = try JobFile.decode(bytes, origin: .spoolFile(fileName: name), rules: rules)
+            job = try decodeLocked(name, fd: fd, size: size, rules: rules)
         } catch let defect as JobDefect {
             return try quarantined(name, reason: defect.message)
         }
@@ -58,6 +56,40 @@ extension Spool {
             throw error
         }
         return .claimed(claimed)
+    }
+
+    /// What ``quarantineIfDefective(_:rules:)`` found.
+    public enum DefectCheck: Sendable, Equatable {
+        /// Moved to `failed/<target>` for `reason`.
+        case quarantined(reason: String, target: String)
+        /// A valid job now (the name was replaced meanwhile).
+        case valid
+        /// Gone, or locked by someone else: not ours to move.
+        case notHere
+    }
+
+    /// Moves `new/<name>` to `failed/` if it is still not a valid job, checked again under its
+    /// lock: the name may have been replaced by a valid job meanwhile.
+    public func quarantineIfDefective(_ name: String, rules: JobRules) throws -> DefectCheck {
+        let entry = try LockedEntry.open(path(.new, name))
+        guard case .locked(let fd, let size) = entry else {
+            guard let reason = Self.badFileReason(entry) else { return .notHere }
+            return try quarantine(name, from: .new, reason: reason).map { .quarantined(reason: reason, target: $0) } ?? .notHere
+        }
+        defer { close(fd) }
+        do {
+            _ = try decodeLocked(name, fd: fd, size: size, rules: rules)
+            return .valid
+        } catch let defect as JobDefect {
+            return try quarantine(name, from: .new, reason: defect.message).map { .quarantined(reason: defect.message, target: $0) } ?? .notHere
+        }
+    }
+
+    /// The job in the locked file `new/<name>`, or its defect.
+    private func decodeLocked(_ name: String, fd: Int32, size: Int, rules: JobRules) throws -> Job {
+        guard size <= JobFile.maxSize else { throw JobDefect("file is larger than 1 MiB (\(size) bytes)") }
+        let bytes = try SystemCalls.readAll(fd, limit: JobFile.maxSize, path: path(.new, name))
+        return try JobFile.decode(bytes, origin: .spoolFile(fileName: name), rules: rules)
     }
 
     private func quarantined(_ name: String, reason: String) throws -> ClaimOutcome {

@@ -28,10 +28,18 @@ public struct Spool: Sendable {
 
     /// Creates the root and every spool directory that is missing, mode 0770 whatever the umask
     /// (plus setgid, inherited from a setgid parent).
+    /// A root removed meanwhile (`ENOENT`) is made again, a few times.
     public func createDirectories() throws {
-        try Self.makeDirectory(root, parents: true)
-        for name in JobState.allCases.map(\.rawValue) + ["tmp", "keys"] {
-            try Self.makeDirectory(root + "/" + name, parents: false)
+        for attempt in 1...3 {
+            do {
+                try Self.makeDirectory(root, parents: true)
+                for name in JobState.allCases.map(\.rawValue) + ["tmp", "keys"] {
+                    try Self.makeDirectory(root + "/" + name, parents: false)
+                }
+                return
+            } catch SpoolError.system(_, _, ENOENT) where attempt < 3 {
+                continue
+            }
         }
     }
 
@@ -49,9 +57,16 @@ public struct Spool: Sendable {
         if mkdir(path, directoryMode) == 0 {
             // Whatever the umask, but keeping the setgid bit a directory inherits from a setgid
             // parent: files made in it then belong to the spool's group, not the creator's.
-            var info = stat()
-            let inherited = stat(path, &info) == 0 ? info.st_mode & S_ISGID : 0
-            try SystemCalls.check("chmod", path) { chmod(path, directoryMode | inherited) }
+            // Through a descriptor: the path may be moved away at any moment (then it is gone
+            // for this spool, and the watcher makes the spool again).
+            let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else {
+                if errno == ENOENT { return }
+                throw SpoolError.system(call: "open", path: path, errno: errno)
+            }
+            defer { close(fd) }
+            let info = try SystemCalls.fileStatus(fd, path: path)
+            try SystemCalls.check("fchmod", path) { fchmod(fd, directoryMode | (info.st_mode & S_ISGID)) }
             return
         }
         switch errno {

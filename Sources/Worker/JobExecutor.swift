@@ -7,6 +7,7 @@ import ReviewStore
 import RevqConfig
 import Runner
 import Spool
+import WorkerMetrics
 
 /// Where a claimed job went, so that the pool can index it at once (a requeued job may be
 /// claimed again before its inotify event arrives), and whether claiming must pause or stop.
@@ -26,6 +27,20 @@ struct JobEnding: Sendable {
     var pending: PendingSettlement?
 }
 
+extension JobEnding {
+    /// The outcome metrics count: where the job went (`done`, `failed`, `deferred` for a retry or
+    /// a postponement, `requeued` when put back or stopped by a drain, `waiting` for a sweep's
+    /// batches), `pending` when a fault holds its move, `left` when recovery will settle it.
+    var outcome: String {
+        switch state {
+        case .new?: "requeued"
+        case .active?: "pending"
+        case let state?: state.rawValue
+        case nil: "left"
+        }
+    }
+}
+
 /// A claimed job whose move to its next state failed on a fault (a full disk): retried when a
 /// probe finds the fault gone. The claim's lock is held meanwhile, so no one else takes it.
 struct PendingSettlement: Sendable {
@@ -42,7 +57,19 @@ struct PendingSettlement: Sendable {
 struct JobExecutor: Sendable {
     let context: WorkerContext
 
+    /// Runs the job and reports its pickup latency, its outcome and duration, and a store fault.
     func execute(_ claimed: ClaimedJob) async -> JobEnding {
+        let (claimedAt, clock) = (Date(), ContinuousClock.now)
+        let job = claimed.job
+        let readyAt = max(job.id.generatedAt ?? job.submittedAt ?? claimedAt, job.notBefore ?? .distantPast)
+        context.metrics.jobPickedUp(latency: .seconds(claimedAt.timeIntervalSince(readyAt)))
+        let ending = await work(claimed)
+        context.metrics.jobFinished(kind: job.work.kind, outcome: ending.outcome, duration: ContinuousClock.now - clock)
+        if case .store = ending.fault?.kind { context.metrics.storeFailed() }
+        return ending
+    }
+
+    func work(_ claimed: ClaimedJob) async -> JobEnding {
         let job = claimed.job
         context.log("job claimed", job.id, ["attempt": "\(claimed.attemptNumber)", "kind": "\(job.work.kind)"])
         do {
@@ -115,7 +142,7 @@ struct JobExecutor: Sendable {
         let job = claimed.job
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let prompt = review.prompt(runId: runId)
-        let outcome = await Runner.run(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path))
+        let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
         try await attach(outcome, to: [runId], job: job)
         let parsed = Result { () throws(ReviewFormatError) in

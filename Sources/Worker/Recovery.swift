@@ -21,13 +21,7 @@ struct Recovery {
         let removed = try spool.removeStaleTemporaryFiles()
         if removed > 0 { context.logger.info("removed stale tmp files", metadata: ["count": "\(removed)"]) }
         for claimed in try spool.recoverOrphans(rules: context.rules) {
-            let killed = leftoverProcessGroups(markedWith: claimed.id.rawValue)
-            if !killed.isEmpty {
-                await killProcessGroups(killed)
-                context.log(
-                    "killed leftover runner processes", claimed.id, level: .warning,
-                    ["groups": "\(killed.map(String.init).joined(separator: ","))"])
-            }
+            await Containment.stopLeftovers(of: claimed.id, context: context)
             try settle(claimed)
         }
         await SweepFinisher(context: context).finishAllEnded()

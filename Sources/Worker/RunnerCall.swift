@@ -6,6 +6,7 @@ import ReviewStore
 import RevqConfig
 import Runner
 import Spool
+import WorkerMetrics
 
 /// How a runner call ended for the job that made it, judged before its output is recorded.
 /// A review job and a sweep batch follow the same rules; every run of the call gets the reason.
@@ -44,6 +45,7 @@ extension JobExecutor {
     /// Stores the call's telemetry, raw output and debug log on every run it served, and logs
     /// why telemetry is missing when it is.
     func attach(_ outcome: RunnerOutcome, to runIDs: [Int64], job: Job) async throws {
+        context.metrics.runnerEnded(outcome.termination, telemetryJSON: outcome.telemetryJSON)
         let data = ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog)
         try await context.store.perform { store in
             for id in runIDs { try store.attachExecutionData(run: id, data) }

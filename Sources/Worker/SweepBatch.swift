@@ -108,7 +108,8 @@ struct SweepBatch {
         let job = claimed.job
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
         let directory = Self.directory(kb: context.kb, batch: job.id, attempt: claimed.attemptNumber)
-        let outcome = await Runner.run(executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory.path))
+        let outcome = await executor.runContained(
+            executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory.path), job: job)
         try await executor.attach(outcome, to: runIDs, job: job)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }

@@ -5,7 +5,7 @@ import Spool
 /// The configured `sweep.completion_commands`, run once when a sweep ends: each through
 /// `/bin/sh -c` in the KB root, one after another, in its own process session with the
 /// scrubbed runner environment plus `REVQ_SWEEP_ID`, `REVQ_SWEEP_REVIEWED` and
-/// `REVQ_SWEEP_FAILED`, under a wall-clock limit. A failing command is recorded and the next
+/// `REVQ_SWEEP_FAILED` and the sweep's job marker (see ``Containment``), under a wall-clock limit. A failing command is recorded and the next
 /// one still runs; nothing of the sweep's reviews is undone.
 enum SweepCompletionCommands {
     static let timeout = Duration.seconds(600)
@@ -19,6 +19,7 @@ enum SweepCompletionCommands {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let environment = RunnerEnvironment.scrubbed(adding: [
             "REVQ_SWEEP_ID": sweep.rawValue, "REVQ_SWEEP_REVIEWED": String(reviewed), "REVQ_SWEEP_FAILED": String(failed),
+            RunnerEnvironment.jobMarker: sweep.rawValue,
         ])
         var records: [JSONValue] = []
         for (index, command) in commands.enumerated() {

@@ -72,6 +72,8 @@ struct SweepFinisher {
         let commands = context.config.sweep.completionCommands
         if let record = try context.spool.completionRecord(of: sweep) {
             if case .array(let outcomes)? = record["commands"] { return outcomes }
+            // A worker died while they ran: whatever of them still runs is stopped.
+            await Containment.stopLeftovers(of: sweep, context: context)
             return SweepCompletionCommands.interrupted(commands)
         }
         guard !commands.isEmpty else { return [] }

@@ -5,6 +5,7 @@ import ReviewFlow
 public import ReviewStore
 public import RevqConfig
 public import Spool
+public import WorkerMetrics
 
 /// What every part of a worker shares: where things are, the configuration, and the
 /// handles to the store, the spool and the knowledge base.
@@ -14,6 +15,8 @@ public struct WorkerContext: Sendable {
     public let spool: Spool
     public let kb: KnowledgeBase
     public let logger: Logger
+    /// Where the worker reports what it does; swift-metrics' no-op unless `revq` gives a backend.
+    public var metrics = WorkerMetrics()
 
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings

@@ -6,6 +6,7 @@ public import RevqConfig
 import RevqTime
 public import ServiceLifecycle
 import Spool
+import WorkerMetrics
 
 /// How a worker runs: its pool size and whether it stops when the queue is empty.
 public struct WorkerOptions: Sendable {
@@ -78,6 +79,8 @@ public final class WorkerService: Service {
         var context = initialContext
         let spool = context.spool
         try spool.createDirectories()
+        // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
+        var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()
         try await StoreReconciler(context: context).run(reason: Recovery.reason)
 
@@ -85,12 +88,12 @@ public final class WorkerService: Service {
         var deferred = JobIndex(state: .deferred)
         try ready.refresh(from: spool)
         try deferred.refresh(from: spool)
-        var watcher = try DirectoryWatcher(directory: URL(fileURLWithPath: spool.root + "/new"))
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         let hangups = Self.watchHangups { wake.yield(.reload) }
         defer { hangups.cancel() }
 
         notifier.ready()
+        context.metrics.workerReady(true)
         context.logger.info("worker ready", metadata: ["spool": "\(spool.root)", "concurrency": "\(options.concurrency)"])
         // A quota pause recorded by an earlier worker on this spool still holds.
         var pool = PoolState(
@@ -100,6 +103,8 @@ public final class WorkerService: Service {
         try? spool.recordClaimingStopped(nil)
         var timer: Task<Void, Never>?
         var pending: [String: PendingSettlement] = [:]
+        let quarantiner = Quarantiner(context: context) { name in wake.yield(.watch(.arrived([name]))) }
+        quarantiner.submit(ready.takeDefective())
         var lastStatus = ""
         var failure: WorkerFault?
 
@@ -132,7 +137,7 @@ public final class WorkerService: Service {
                                 // again if it was removed under us, and watch anew.
                                 try spool.createDirectories()
                                 watcher.stop()
-                                watcher = try DirectoryWatcher(directory: watcher.directory)
+                                watcher = try Self.watch(spool)
                                 group.addTask { [watcher, options] in
                                     for await event in watcher.events(tick: options.rescanInterval) { wake.yield(.watch(event)) }
                                 }
@@ -176,6 +181,7 @@ public final class WorkerService: Service {
                         event = .reloaded(concurrency: options.concurrency)
                     }
 
+                    quarantiner.submit(ready.takeDefective())
                     var queue = QueueView(
                         ready: ready.count, deferred: deferred.count, nextDue: deferred.nextDue(after: now),
                         dueNow: !deferred.due(at: now).isEmpty)
@@ -232,6 +238,7 @@ public final class WorkerService: Service {
                                 spool.clearPause()
                                 break
                             }
+                            context.metrics.quotaPaused()
                             do {
                                 try spool.recordPause(until: until)
                             } catch {
@@ -248,6 +255,7 @@ public final class WorkerService: Service {
                             }
                         case .startDrain(let grace):
                             notifier.stopping()
+                            context.metrics.workerReady(false)
                             context.logger.info("draining", metadata: ["running": "\(pool.running)"])
                             group.addTask {
                                 try? await Task.sleep(for: grace)
@@ -272,12 +280,24 @@ public final class WorkerService: Service {
         } onGracefulShutdown: {
             wake.yield(.drain)
         }
+        await quarantiner.drain()
         if let failure {
             context.logger.critical("worker stopped: claiming cannot resume without repair", metadata: ["reason": "\(failure)"])
             throw WorkerStopped(description: "\(failure)")
         }
         try? spool.recordClaimingStopped(nil)
         context.logger.info("worker stopped")
+    }
+
+    /// A watcher of `new/`; the spool is made again when it vanished before the watch was set.
+    static func watch(_ spool: Spool) throws -> DirectoryWatcher {
+        let new = URL(fileURLWithPath: spool.root + "/new")
+        do {
+            return try DirectoryWatcher(directory: new)
+        } catch {
+            try spool.createDirectories()
+            return try DirectoryWatcher(directory: new)
+        }
     }
 
     /// Whether the store and the disk can take the next job: nil, or the fault in the way.
@@ -316,7 +336,9 @@ public final class WorkerService: Service {
                 return context
             }
             context.logger.info("config reloaded", metadata: ["config": "\(settings.configPath ?? "built-in defaults")"])
-            return try WorkerContext(settings: settings, logger: context.logger)
+            var next = try WorkerContext(settings: settings, logger: context.logger)
+            next.metrics = context.metrics
+            return next
         } catch {
             context.logger.error("config reload failed; keeping the running config", metadata: ["error": "\(error)"])
             return context

@@ -13,8 +13,7 @@ public struct WorkerMetrics: Sendable {
         self.factory = factory
     }
 
-    /// A claimed job reached its end: `outcome` is `done`, `failed`, `retried`, `postponed`,
-    /// `requeued` (stopped by a drain) or `left` (left in `active/` for recovery).
+    /// A claimed job's attempt ended; `outcome` is where the job went (see the README's table).
     public func jobFinished(kind: String, outcome: String, duration: Duration) {
         Counter(label: MetricName.jobsFinished, dimensions: [("kind", kind), ("outcome", outcome)], factory: factory).increment()
         Timer(label: MetricName.jobDuration, dimensions: [("kind", kind)], factory: factory).recordNanoseconds(duration.nanoseconds)

@@ -72,7 +72,7 @@ extension UsageRow {
         var line = "\(tokens.total) (input \(tokens.input), cached \(tokens.cachedInput), output \(tokens.output), "
         line += "reasoning \(tokens.reasoning)) in \(runs) run(s)"
         if runsWithoutTelemetry > 0 { line += ", \(runsWithoutTelemetry) without telemetry" }
-        if let cost { line += String(format: ", $%.2f", cost) }
+        if let cost { line += ", " + Self.dollars(cost) }
         return line
     }
 }

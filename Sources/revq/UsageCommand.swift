@@ -68,8 +68,13 @@ extension UsageRow {
     func cells(priced: Bool) -> [String] {
         var cells = [key, String(runs), String(runsWithoutTelemetry)]
         cells += [tokens.input, tokens.cachedInput, tokens.output, tokens.reasoning, tokens.total].map { String($0) }
-        if priced { cells.append(cost.map { String(format: "$%.2f", $0) } ?? "-") }
+        if priced { cells.append(cost.map(Self.dollars) ?? "-") }
         return cells
+    }
+
+    /// `$12.34`, or four decimals under a dollar so that a small sum does not read as zero.
+    static func dollars(_ amount: Double) -> String {
+        String(format: amount < 1 ? "$%.4f" : "$%.2f", amount)
     }
 }
 

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import StatusServer
 import UnixSignals
 import Worker
+import WorkerMetrics
 
 /// `revq worker`: the daemon, or with `--once` a drain of the queue for scripts and tests.
 struct WorkerCommand: AsyncParsableCommand {
@@ -29,13 +30,15 @@ struct WorkerCommand: AsyncParsableCommand {
         let listen = try (metricsListen ?? settings.config.metricsListen).map { (text: String) throws -> ListenAddress in
             do { return try ListenAddress(parsing: text) } catch { throw CLIFailure.input("\(error)") }
         }
-        let context = try WorkerContext(settings: settings, logger: logger)
+        var context = try WorkerContext(settings: settings, logger: logger)
+        let metrics = listen.map { _ in MetricsRegistry() }
+        if let metrics { context.metrics = WorkerMetrics(factory: metrics.factory) }
         let poolSize = concurrency ?? settings.config.concurrency
         let worker = WorkerService(
             context: context, options: WorkerOptions(concurrency: poolSize, once: once),
             reloadSettings: { [global] in try global.settings() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let listen {
+        if let listen, let metrics {
             // First in the group, so that it shuts down last: the page stays up while the pool drains.
             let identity = WorkerIdentity(
                 pid: ProcessInfo.processInfo.processIdentifier, startedAt: Date(), concurrency: poolSize,
@@ -43,7 +46,7 @@ struct WorkerCommand: AsyncParsableCommand {
             services.append(
                 .init(
                     service: StatusServer(
-                        address: listen, metrics: MetricsRegistry(), spool: context.spool, store: context.store, worker: identity,
+                        address: listen, metrics: metrics, spool: context.spool, store: context.store, worker: identity,
                         logger: logger)))
         }
         services.append(.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup))

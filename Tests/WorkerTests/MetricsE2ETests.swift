@@ -31,6 +31,17 @@ import Testing
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
+        #expect(value("revq_jobs_finished_total", ["kind": "review", "outcome": "done"]) == 2)
+        #expect(value("revq_jobs_finished_total", ["kind": "review", "outcome": "failed"]) == 1)
+        #expect(value("revq_job_duration_seconds_count", ["kind": "review"]) == 3)
+        #expect(value("revq_job_pickup_latency_seconds_count") == 3)
+        #expect(value("revq_runner_exits_total", ["reason": "success"]) == 2)
+        #expect(value("revq_runner_exits_total", ["reason": "exit_status"]) == 1)
+        #expect(value("revq_tokens_total", ["model": "gpt-5.4", "kind": "input"]) == 100)
+        #expect(value("revq_tokens_total", ["model": "gpt-5.4", "kind": "output"]) == 20)
+        #expect(value("revq_tokens_total", ["model": "claude-sonnet-4-6", "kind": "input"]) == 10)
+        #expect(value("revq_tokens_total", ["model": "claude-sonnet-4-6", "kind": "output"]) == 5)
+        #expect(value("revq_worker_ready") == 1)
         #expect(value("revq_jobs", ["state": "done"]) == 2)
         #expect(value("revq_jobs", ["state": "failed"]) == 1)
         #expect(value("revq_jobs", ["state": "new"]) == 0)
@@ -78,6 +89,28 @@ import Testing
         #expect(exposition.contains { $0.name == "revq_runs" && $0.labels == ["status": "running"] && $0.value == 1 })
     }
 
+    @Test func aQuotaPauseIsCountedAndItsEndShown() throws {
+        let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\nquota: {pause_s: 600}\n")
+        defer { harness.remove() }
+        try harness.setMode("quota")
+        try Self.withListeningWorker(harness) { base in
+            let id = try harness.enqueue()
+            #expect(eventually(20) { harness.files("deferred").contains("\(id).json") })
+            var samples: [(name: String, labels: [String: String], value: Double)] = []
+            #expect(
+                eventually(10) {
+                    samples = (try? Self.parse(try Self.get(base + "/metrics").body)) ?? []
+                    return samples.contains { $0.name == "revq_quota_pauses_total" && $0.value == 1 }
+                })
+            let until = samples.first { $0.name == "revq_paused_until_timestamp_seconds" }?.value ?? 0
+            #expect(until > Date().timeIntervalSince1970 + 500)
+            #expect(
+                samples.contains {
+                    $0.name == "revq_jobs_finished_total" && $0.labels == ["kind": "review", "outcome": "deferred"] && $0.value == 1
+                })
+        }
+    }
+
     @Test func aBadListenAddressIsAConfigMistake() throws {
         let harness = try WorkerHarness()
         defer { harness.remove() }
@@ -90,26 +123,7 @@ import Testing
 
     /// Runs `body` with the base URL of a background worker's listener; stops the worker after.
     static func withListeningWorker(_ harness: WorkerHarness, _ body: (String) throws -> Void) throws {
-        let log = harness.home.url.appendingPathComponent("worker.log")
-        let worker = try startWorker(harness, log: log)
-        defer {
-            worker.terminate()
-            worker.waitUntilExit()
-        }
-        try body(try listeningAddress(log))
-    }
-
-    static func startWorker(_ harness: WorkerHarness, log: URL) throws -> Process {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = RevqBinary.url
-        process.arguments = ["worker"]
-        process.currentDirectoryURL = harness.root
-        process.environment = harness.environment
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try harness.withRunningWorker { try body(try listeningAddress(harness.workerLog)) }
     }
 
     /// `http://host:port` from the worker's `metrics and status page listening` log line.

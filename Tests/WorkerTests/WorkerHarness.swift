@@ -75,29 +75,33 @@ struct WorkerHarness {
 
     func workOnce() throws -> CommandResult { try revq(["worker", "--once"]) }
 
-    /// Starts `revq worker` in the background.
+    /// The log (stderr) of the last worker ``startWorker(environment:)`` started.
+    var workerLog: URL { home.url.appendingPathComponent("worker.log") }
+
+    /// Starts `revq worker` in the background, its log in ``workerLog``.
     func startWorker(environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = RevqBinary.url
         process.arguments = ["worker"]
         process.currentDirectoryURL = root
         process.environment = environment.merging(extra) { $1 }
-        process.standardError = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: workerLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: workerLog)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return process
     }
 
-    /// Runs `body` while a background worker runs; the worker has opened the store and made the
-    /// spool when `body` starts, and is stopped with SIGTERM afterwards.
+    /// Runs `body` while a background worker runs; the worker has recovered, made the spool and
+    /// watches it (it logged `worker ready`) when `body` starts, and is stopped with SIGTERM afterwards.
     func withRunningWorker(_ body: () throws -> Void) throws {
         let worker = try startWorker()
         defer {
             worker.terminate()
             worker.waitUntilExit()
         }
-        guard eventually(10, { FileManager.default.fileExists(atPath: spool.appendingPathComponent("new").path) }) else {
-            throw TestFailure("the worker did not start")
+        guard eventually(10, { ((try? String(contentsOf: workerLog, encoding: .utf8)) ?? "").contains("event=\"worker ready\"") }) else {
+            throw TestFailure("the worker did not start: \((try? String(contentsOf: workerLog, encoding: .utf8)) ?? "")")
         }
         try body()
     }
