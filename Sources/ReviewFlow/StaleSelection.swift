@@ -15,9 +15,9 @@ public enum StaleSelection {
     /// and asks the store's stale selector. `notePaths` nil means every note of the KB;
     /// `currentOnly` keeps the notes whose frontmatter says `status: current`, reviewed or not.
     /// A note that cannot be read is skipped and listed, never an error: one bad file does not
-    /// stop the selection of the others.
+    /// stop the selection of the others. Without a store every pair is `missing-review`.
     public static func select(
-        kb: KnowledgeBase, store: ReviewStore, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
+        kb: KnowledgeBase, store: ReviewStore?, modelId: String, gateArguments: [String], notePaths: [String]?, currentOnly: Bool
     ) throws -> Result {
         let listing = try kb.readNotes(notePaths)
         let notes = listing.notes.filter { !currentOnly || isCurrent($0) }
@@ -34,6 +34,9 @@ public enum StaleSelection {
                         notePath: note.path, noteSha: current.sha, noteCommit: current.commit, gateId: gate.id,
                         gateSha: gateShas[gate.path] ?? ""))
             }
+        }
+        guard let store else {
+            return Result(pairs: candidates.map { StalePair(candidate: $0, reason: .missingReview) }, skipped: listing.skipped)
         }
         return Result(pairs: try store.stale(modelId: modelId, candidates: candidates), skipped: listing.skipped)
     }

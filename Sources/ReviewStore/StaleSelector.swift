@@ -30,6 +30,10 @@ public struct StaleCandidate: Sendable, Equatable, Codable {
 public struct StalePair: Sendable, Equatable, Codable {
     public var candidate: StaleCandidate
     public var reason: StaleReason
+    public init(candidate: StaleCandidate, reason: StaleReason) {
+        self.candidate = candidate
+        self.reason = reason
+    }
 }
 
 extension ReviewStore {

@@ -16,6 +16,12 @@ public struct TokenCounts: Sendable, Equatable {
         self.reasoning = reasoning
     }
 
+    /// The usage keys either runner writes.
+    public static let usageKeys = [
+        "input_tokens", "cached_input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens",
+        "reasoning_output_tokens",
+    ]
+
     /// Input and output: what a provider bills.
     public var total: Int64 { input.saturatingAdd(output) }
 
@@ -33,7 +39,13 @@ public struct TokenCounts: Sendable, Equatable {
     /// and `cache_read_input_tokens` beside `input_tokens`. A key one shape lacks counts 0, so one
     /// reading serves both (and a `command` runner that writes either shape). Negative counts read as 0.
     init(usage: JSONValue) {
-        func count(_ key: String) -> Int64 { max(0, usage[key]?.int ?? 0) }
+        self.init(count: { usage[$0]?.int ?? 0 })
+    }
+
+    /// Reads the counts ``usageKeys`` name from `count` (0 for a key not there), as ``init(usage:)``
+    /// reads them from JSON.
+    public init(count raw: (String) -> Int64) {
+        func count(_ key: String) -> Int64 { max(0, raw(key)) }
         let cacheRead = count("cache_read_input_tokens")
         input = count("input_tokens").saturatingAdd(count("cache_creation_input_tokens")).saturatingAdd(cacheRead)
         cachedInput = count("cached_input_tokens").saturatingAdd(cacheRead)

@@ -79,7 +79,7 @@ public struct UsageReport: Sendable, Equatable {
         }
 
         mutating func add(call runs: [UsageRun]) {
-            let usage = runs.lazy.compactMap(\.telemetryJSON).first.map(TelemetryTokens.usage(telemetryJSON:)) ?? []
+            let usage = runs.lazy.compactMap(Self.tokens).first ?? []
             let hasTokens = !usage.isEmpty
             for run in runs {
                 for key in keys(run, usage: usage) {
@@ -96,6 +96,14 @@ public struct UsageReport: Sendable, Equatable {
                     Self.add(share, cost: cost, to: &total)
                 }
             }
+        }
+
+        /// The tokens of a run's telemetry per model (as ``TelemetryTokens`` reads them); nil without telemetry.
+        static func tokens(_ run: UsageRun) -> [(model: String?, counts: TokenCounts)]? {
+            if let json = run.telemetryJSON { return TelemetryTokens.usage(telemetryJSON: json) }
+            guard run.hasTelemetry else { return nil }
+            let counts = TokenCounts(count: { run.telemetryTotals[$0] ?? 0 })
+            return counts.isZero ? [] : [(run.telemetryModel, counts)]
         }
 
         /// The groups a run belongs to.
@@ -160,7 +168,7 @@ extension UsageReport {
     public static func load(
         store: ReviewStore, since: Date?, until: Date?, by grouping: UsageGrouping, prices: [String: ModelPrice]
     ) throws -> UsageReport {
-        var runs = try store.usageRuns(since: since)
+        var runs = try store.usageRuns(since: since, totalsKeys: TokenCounts.usageKeys)
         if let until { runs = runs.filter { (Timestamp.parse($0.startedAt) ?? .distantPast) < until } }
         return UsageReport(runs: runs, by: grouping, prices: prices)
     }

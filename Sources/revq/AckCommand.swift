@@ -35,7 +35,7 @@ struct AckCommand: ParsableCommand {
         let settings = try global.settings()
         let kb = global.knowledgeBase(settings)
         let modelId = ModelPartition.requested(model)
-        let store = ReviewStore.existing(at: settings.storePath.path)
+        let store = try global.existingStore(settings)
         let acks: [Acknowledgement]
         if trivial {
             acks =

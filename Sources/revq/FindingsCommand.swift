@@ -24,7 +24,7 @@ struct FindingsCommand: ParsableCommand {
         let settings = try global.settings()
         let kb = global.knowledgeBase(settings)
         let found =
-            try ReviewStore.existing(at: settings.storePath.path).map {
+            try global.existingStore(settings).map {
                 try FindingsSelection.select(
                     kb: kb, store: $0, modelId: ModelPartition.requested(model), notePaths: notes, gateArguments: gates)
             } ?? []

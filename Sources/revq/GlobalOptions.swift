@@ -31,6 +31,12 @@ struct GlobalOptions: ParsableArguments {
         KnowledgeBase(root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot)
     }
 
+    /// The review store if its file exists, else nil: commands that only read the store never
+    /// create one. An existing store that cannot be opened is an error, not an empty store.
+    func existingStore(_ settings: Settings) throws -> ReviewStore? {
+        FileManager.default.fileExists(atPath: settings.storePath.path) ? try store(settings) : nil
+    }
+
     /// Opens (creating if needed) the review store.
     func store(_ settings: Settings) throws -> ReviewStore {
         try ReviewStore(path: settings.storePath.path, busyTimeout: TimeInterval(settings.config.busyTimeoutSeconds))

@@ -23,8 +23,9 @@ struct StaleCommand: ParsableCommand {
 
     func run() throws {
         let settings = try global.settings()
-        let store = try global.store(settings)
-        let kb = global.knowledgeBase(settings).sharingLastCommits(with: store)
+        let store = try global.existingStore(settings)
+        let plainKB = global.knowledgeBase(settings)
+        let kb = store.map(plainKB.sharingLastCommits(with:)) ?? plainKB
         let selection = try StaleSelection.select(
             kb: kb, store: store, modelId: ModelPartition.requested(model),
             gateArguments: gates, notePaths: notes.isEmpty ? nil : notes, currentOnly: current)
@@ -54,9 +55,9 @@ struct StaleCommand: ParsableCommand {
 
     /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
     /// from that commit to the work tree (made in-process, once per distinct accepted commit).
-    func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore) throws -> [PairKey: String] {
+    func noteDiffs(_ pairs: [StalePair], kb: KnowledgeBase, store: ReviewStore?) throws -> [PairKey: String] {
         let changed = pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
-        guard !changed.isEmpty else { return [:] }
+        guard let store, !changed.isEmpty else { return [:] }
         let acceptances = try store.currentAcceptances(modelId: ModelPartition.requested(model))
         var notesByCommit: [String: Set<String>] = [:]
         for pair in changed {

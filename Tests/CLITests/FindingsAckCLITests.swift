@@ -129,4 +129,19 @@ import Testing
         #expect(
             skipped == [["id": SampleKB.grounding, "reason": "requires trait sourced"], ["id": SampleKB.clarity, "reason": "repeated"]])
     }
+
+    @Test func readingCommandsNeverCreateAStore() throws {
+        let sample = try SampleKB()
+        defer { sample.remove() }
+        for arguments in [
+            ["stale", "--model", "m", "prose", "--json"], ["findings", "--model", "m"], ["ack", "--trivial", "--dry-run", "--model", "m"],
+            ["ack", "--trivial", "--model", "m"], ["gates", SampleKB.noteB, "prose"],
+        ] {
+            let result = try RevqBinary.run(arguments, in: sample.root)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        let stale = try RevqBinary.run(["stale", "--model", "m", "prose", "--note", SampleKB.noteB], in: sample.root)
+        #expect(stale.stdout.split(separator: "\n").contains { $0.hasPrefix("kb/notes/b.md") && $0.hasSuffix("missing-review") })
+        #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("kb/reports").path))
+    }
 }

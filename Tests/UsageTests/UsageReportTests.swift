@@ -152,6 +152,31 @@ struct UsageStore {
         #expect(before.total.runs == 1)
     }
 
+    /// The store pulls counts out with SQLite's JSON functions; they must agree with the Swift
+    /// reader the worker uses, for every shape, including text that is not JSON.
+    @Test func theStoreReadsTokensAsTheTelemetryReaderDoes() throws {
+        let directory = try TemporaryDirectory("revq-usage")
+        defer { directory.remove() }
+        let fixture = try UsageStore()
+        defer { fixture.remove() }
+        let telemetries = [
+            UsageStore.codex(model: "gpt-5.4", totals: [(5, 1, 7, 2)]),
+            #"{"provider":"claude-code","model":"claude-sonnet-4-6","requests":[{"model":"claude-sonnet-4-6","input_tokens":3,"#
+                + #""cache_read_input_tokens":2,"output_tokens":4}],"totals":{"input_tokens":3,"cache_read_input_tokens":2,"output_tokens":4}}"#,
+            #"{"model": 7, "totals": {"input_tokens": "12", "output_tokens": 1.0, "cached_input_tokens": -3}}"#,
+            "not json {", #"{"totals": [1, 2]}"#,
+        ]
+        let store = try ReviewStore(path: directory.path + "/s.sqlite")
+        for telemetry in telemetries {
+            let id = try store.createRun(UsageStore.newRun("kb/notes/x.md", ["prose/a"], "codex"))
+            try store.failRun(run: id, reason: "test", executionData: ExecutionData(telemetryJSON: telemetry))
+        }
+        let expected = telemetries.flatMap { TelemetryTokens.usage(telemetryJSON: $0) }.map(\.counts).reduce(TokenCounts(), +)
+        let report = try UsageReport.load(store: store, since: nil, until: nil, by: .model, prices: [:])
+        #expect(report.total.tokens == expected)
+        #expect(report.total.runsWithoutTelemetry == telemetries.filter { TelemetryTokens.usage(telemetryJSON: $0).isEmpty }.count)
+    }
+
     @Test func telemetryWithoutCountsReadsAsNone() {
         #expect(TelemetryTokens.usage(telemetryJSON: "not json").isEmpty)
         #expect(TelemetryTokens.usage(telemetryJSON: #"{"totals": null}"#).isEmpty)
