@@ -45,7 +45,9 @@ let package = Package(
             dependencies: ["ReviewFormat", "KnowledgeBase", "ReviewStore"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Spool", dependencies: ["RevqTime"], swiftSettings: swiftSettings),
+        /// The GNU and Linux calls Swift cannot import, as plain C functions (see its header).
+        .target(name: "CLinuxShims"),
+        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims"], swiftSettings: swiftSettings),
         .target(
             name: "Usage", dependencies: ["ReviewStore", "Runner", "RevqConfig", "RevqTime"], swiftSettings: swiftSettings
         ),
@@ -81,7 +83,7 @@ let package = Package(
             dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat"], swiftSettings: swiftSettings),
+        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "revq",
             dependencies: [

@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// A started child: its pid (also its session and process group id) and the parent's
@@ -16,7 +17,7 @@ enum Spawner {
     /// Made true once by the first spawn: this process becomes a child subreaper, so members of a
     /// runner's group whose parent exits are re-parented here and can be reaped by the monitor,
     /// whatever PID 1 does with orphans.
-    private static let isSubreaper: Bool = LinuxFunctions.shared.prctl?(LinuxFunctions.setChildSubreaper, 1, 0, 0, 0) == 0
+    private static let isSubreaper: Bool = revq_become_child_subreaper() == 0
 
     static func spawn(_ launch: ProcessLaunch) throws(SpawnError) -> SpawnedChild {
         _ = isSubreaper
@@ -25,10 +26,6 @@ enum Spawner {
             throw SpawnError("working directory does not exist: \(launch.workingDirectory)")
         }
         let path = try resolve(program, workingDirectory: launch.workingDirectory, searchPath: launch.environment["PATH"])
-        let functions = LinuxFunctions.shared
-        guard let addChdir = functions.addChdir, let pipe2 = functions.pipe2 else {
-            throw SpawnError("the C library lacks posix_spawn_file_actions_addchdir_np or pipe2")
-        }
 
         let inputPath = launch.standardInputPath ?? "/dev/null"
         let input = open(inputPath, O_RDONLY | O_CLOEXEC)
@@ -36,8 +33,8 @@ enum Spawner {
         var childEnds = [input]
         defer { childEnds.forEach { close($0) } }
         var fds: [Int32] = [-1, -1, -1, -1]
-        guard pipe2(&fds[0], O_CLOEXEC) == 0 else { throw SpawnError("pipe: \(errnoText())") }
-        guard pipe2(&fds[2], O_CLOEXEC) == 0 else {
+        guard revq_pipe2(&fds[0], O_CLOEXEC) == 0 else { throw SpawnError("pipe: \(errnoText())") }
+        guard revq_pipe2(&fds[2], O_CLOEXEC) == 0 else {
             close(fds[0])
             close(fds[1])
             throw SpawnError("pipe: \(errnoText())")
@@ -52,8 +49,8 @@ enum Spawner {
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
         posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
-        _ = addChdir(&actions, launch.workingDirectory)
-        if let addClosefrom = functions.addClosefrom { _ = addClosefrom(&actions, 3) }
+        revq_spawn_file_actions_addchdir(&actions, launch.workingDirectory)
+        revq_spawn_file_actions_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -65,7 +62,7 @@ enum Spawner {
         sigemptyset(&noSignal)
         posix_spawnattr_setsigmask(&attributes, &noSignal)
         posix_spawnattr_setflags(
-            &attributes, LinuxFunctions.spawnSetsid | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
+            &attributes, revq_spawn_setsid | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
 
         let argv = CStringArray(launch.arguments)
         let envp = CStringArray(launch.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
