@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Spool", "TestSupport", "revq",
+                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Runner", "Spool", "TestSupport", "revq",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "CLinuxShims", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "Runner", "RevqConfig"],
             swiftSettings: swiftSettings

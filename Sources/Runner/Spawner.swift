@@ -13,6 +13,11 @@ struct SpawnedChild: Sendable {
 /// directory, exactly the given environment, default signal dispositions and an empty signal
 /// mask (a worker that ignores or blocks SIGTERM must not pass that on), and no descriptor
 /// beyond stdin, stdout and stderr.
+///
+/// A launch with a ``ProcessLaunch/cgroup`` is started the same way by `revq_spawn_in_cgroup`
+/// (glibc 2.36 has no `posix_spawnattr_setcgroup_np`): `clone3(CLONE_INTO_CGROUP)`, or, where
+/// `clone3` is refused with `ENOSYS`, a fork whose child joins the cgroup before it executes the
+/// program. Either way the program's first instruction already runs inside the cgroup.
 enum Spawner {
     /// Made true once by the first spawn: this process becomes a child subreaper, so members of a
     /// runner's group whose parent exits are re-parented here and can be reaped by the monitor,
@@ -71,12 +76,24 @@ enum Spawner {
             envp.free()
         }
         var pid = pid_t()
-        var status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        let cgroup = try launch.cgroup.map(CgroupTarget.init)
+        defer { cgroup?.close() }
+        let start = { () -> Int32 in
+            guard let cgroup else { return posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers) }
+            let clone3 = revq_spawn_in_cgroup(
+                &pid, path, argv.pointers, envp.pointers, launch.workingDirectory, input, stdoutWrite, stderrWrite,
+                cgroup.directory, cgroup.procs, 1)
+            guard clone3 == ENOSYS else { return clone3 }
+            return revq_spawn_in_cgroup(
+                &pid, path, argv.pointers, envp.pointers, launch.workingDirectory, input, stdoutWrite, stderrWrite,
+                cgroup.directory, cgroup.procs, 0)
+        }
+        var status = start()
         // ETXTBSY: another thread's child, between its fork and exec, still holds a write descriptor of a
         // program that was just written (a freshly installed runner, a test's fake). It passes in moments.
         for delay in [5, 20, 50, 100, 200] where status == ETXTBSY {
             usleep(useconds_t(delay * 1000))
-            status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+            status = start()
         }
         guard status == 0 else {
             close(stdoutRead)
@@ -109,6 +126,29 @@ enum Spawner {
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+/// The open cgroup a child is started in: its directory (for `clone3`) and its `cgroup.procs`
+/// (for a child that moves itself in when `clone3` is refused).
+private struct CgroupTarget {
+    let directory: Int32
+    let procs: Int32
+
+    init(_ path: String) throws(SpawnError) {
+        directory = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw SpawnError("cannot open cgroup \(path): \(errnoText())") }
+        procs = open(path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
+        guard procs >= 0 else {
+            let reason = errnoText()
+            Glibc.close(directory)
+            throw SpawnError("cannot open \(path)/cgroup.procs: \(reason)")
+        }
+    }
+
+    func close() {
+        Glibc.close(directory)
+        Glibc.close(procs)
     }
 }
 

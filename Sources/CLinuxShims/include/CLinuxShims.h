@@ -24,5 +24,19 @@ int revq_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *
 int revq_syncfs(int fd);
 
 
+/// Starts `path` the way revq's posix_spawn call does (a new session, every signal at its default
+/// and unblocked, fds 0-2 from `in`, `out`, `err`, working directory `cwd`, no other descriptor),
+/// inside the cgroup v2 directory `cgroup_fd` from its first instruction, so nothing it forks
+/// can start outside. With `use_clone3`, clone3(CLONE_INTO_CGROUP) places it there; otherwise
+/// (clone3 refused: old kernels, or systemd's seccomp filter for RestrictNamespaces=, which
+/// answers ENOSYS) the child writes itself into `cgroup_procs_fd` before it executes anything.
+/// Returns 0 and sets *pid, or an errno value (that of clone3 itself, ENOSYS included, or the
+/// child's failing step).
+int revq_spawn_in_cgroup(
+    pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *cwd, int in, int out, int err,
+    int cgroup_fd, int cgroup_procs_fd, int use_clone3);
+
+/// Reaps `pid` if it is an exited child of this process (waitpid with WNOHANG); returns its pid, 0 or -1.
+pid_t revq_reap_if_exited(pid_t pid);
 
 #endif
