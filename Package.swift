@@ -45,7 +45,9 @@ let package = Package(
             dependencies: ["ReviewFormat", "KnowledgeBase", "ReviewStore"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Spool", dependencies: ["RevqTime"], swiftSettings: swiftSettings),
+        /// The GNU and Linux calls Swift cannot import, as plain C functions (see its header).
+        .target(name: "CLinuxShims"),
+        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims"], swiftSettings: swiftSettings),
         .target(
             name: "Usage", dependencies: ["ReviewStore", "Runner", "RevqConfig", "RevqTime"], swiftSettings: swiftSettings
         ),
@@ -81,7 +83,7 @@ let package = Package(
             dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat"], swiftSettings: swiftSettings),
+        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "revq",
             dependencies: [
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Spool", "TestSupport", "revq",
+                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Runner", "Spool", "TestSupport", "revq",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,7 +130,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "CLinuxShims", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "Runner", "RevqConfig"],
             swiftSettings: swiftSettings

@@ -29,6 +29,8 @@ public struct Config: Sendable, Equatable {
     public var promptCapBytes = 8 << 20
     /// Seconds running jobs get to finish after SIGTERM before they are stopped and requeued.
     public var drainGraceSeconds = 30
+    /// How a worker stops what an ended job left running (README: "Containment").
+    public var containment = ContainmentMode.auto
     public var logLevel = LogLevel.info
     /// Where the worker serves `/metrics` and the status page (`host:port`); nil: not at all.
     public var metricsListen: String?
@@ -78,6 +80,13 @@ public struct SweepPolicy: Sendable, Equatable {
     /// Shell commands run once when a sweep ends (`/bin/sh -c`, KB root as working directory).
     public var completionCommands: [String] = []
     public init() {}
+}
+
+/// `containment`: `cgroup` starts each runner in a cgroup of its own and kills that cgroup when
+/// the job ends; `marker` kills the process groups of processes that carry the job's marker;
+/// `auto` uses a cgroup where this process may create them (under systemd, `Delegate=yes`), the marker otherwise.
+public enum ContainmentMode: String, Sendable, Equatable, CaseIterable {
+    case auto, cgroup, marker
 }
 
 public enum LogLevel: String, Sendable, Equatable, CaseIterable {

@@ -50,6 +50,7 @@ public enum ConfigParser {
             case "prompt_cap_bytes": config.promptCapBytes = try value.int(key, min: 1024)
             case "drain_grace_s": config.drainGraceSeconds = try value.int(key, min: 0)
             case "log_level": config.logLevel = try value.choice(key, LogLevel.self)
+            case "containment": config.containment = try value.choice(key, ContainmentMode.self)
             case "retry": config.retry = try retry(value)
             case "quota": config.quota = try quota(value)
             case "sweep": config.sweep = try sweep(value)

@@ -20,10 +20,12 @@ public struct ProcessLaunch: Sendable {
     public var timeout: Duration
     /// Time between SIGTERM and SIGKILL to the process group.
     public var grace: Duration
+    /// A cgroup v2 directory the child starts in (see ``JobCgroup``); nil: the parent's cgroup.
+    public var cgroup: String?
 
     public init(
         arguments: [String], workingDirectory: String, environment: [String: String], standardInputPath: String? = nil,
-        stdoutPath: String, stderrPath: String, outputCapBytes: Int, timeout: Duration, grace: Duration
+        stdoutPath: String, stderrPath: String, outputCapBytes: Int, timeout: Duration, grace: Duration, cgroup: String? = nil
     ) {
         self.arguments = arguments
         self.workingDirectory = workingDirectory
@@ -34,6 +36,7 @@ public struct ProcessLaunch: Sendable {
         self.outputCapBytes = outputCapBytes
         self.timeout = timeout
         self.grace = grace
+        self.cgroup = cgroup
     }
 }
 

@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// Watches one started child on a dedicated thread until its whole process group is gone.
@@ -43,7 +44,7 @@ final class ProcessMonitor {
         self.wakeRead = wakeRead
         stdout = CappedOutput(path: launch.stdoutPath, pipe: child.stdoutPipe, file: stdoutFile, cap: launch.outputCapBytes)
         stderr = CappedOutput(path: launch.stderrPath, pipe: child.stderrPipe, file: stderrFile, cap: launch.outputCapBytes)
-        let fd = LinuxFunctions.shared.pidfdOpen?(child.pid, 0) ?? -1
+        let fd = revq_pidfd_open(child.pid, 0)
         pidfd = fd >= 0 ? fd : nil
     }
 

@@ -42,7 +42,7 @@ public enum Runner {
             arguments: command.arguments, workingDirectory: invocation.kbRoot, environment: environment,
             standardInputPath: invocation.promptPath, stdoutPath: invocation.stdoutPath,
             stderrPath: invocation.stderrPath, outputCapBytes: invocation.outputCapBytes, timeout: invocation.timeout,
-            grace: invocation.grace)
+            grace: invocation.grace, cgroup: invocation.cgroup)
         let launchedAt = Date()
         let result = await RunnerProcess.run(launch, onStart: onStart)
         guard let pid = result.pid else { return notStarted(result.termination, log: log) }

@@ -22,6 +22,8 @@ public struct RunnerInvocation: Sendable {
     public var environment: [String: String]
     /// Where the inherited variables are read from; nil means this process's environment.
     public var parentEnvironment: [String: String]?
+    /// The cgroup the runner starts in (``JobCgroup/path``); nil: the caller's own.
+    public var cgroup: String?
 
     /// Limits default to the profile's (`timeoutSeconds`, `graceSeconds`); a job's own
     /// `timeout_s` goes in `timeoutSeconds`.

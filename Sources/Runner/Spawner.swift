@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// A started child: its pid (also its session and process group id) and the parent's
@@ -12,11 +13,16 @@ struct SpawnedChild: Sendable {
 /// directory, exactly the given environment, default signal dispositions and an empty signal
 /// mask (a worker that ignores or blocks SIGTERM must not pass that on), and no descriptor
 /// beyond stdin, stdout and stderr.
+///
+/// A launch with a ``ProcessLaunch/cgroup`` is started the same way by `revq_spawn_in_cgroup`
+/// (glibc 2.36 has no `posix_spawnattr_setcgroup_np`): `clone3(CLONE_INTO_CGROUP)`, or, where
+/// `clone3` is refused with `ENOSYS`, a fork whose child joins the cgroup before it executes the
+/// program. Either way the program's first instruction already runs inside the cgroup.
 enum Spawner {
     /// Made true once by the first spawn: this process becomes a child subreaper, so members of a
     /// runner's group whose parent exits are re-parented here and can be reaped by the monitor,
     /// whatever PID 1 does with orphans.
-    private static let isSubreaper: Bool = LinuxFunctions.shared.prctl?(LinuxFunctions.setChildSubreaper, 1, 0, 0, 0) == 0
+    private static let isSubreaper: Bool = revq_become_child_subreaper() == 0
 
     static func spawn(_ launch: ProcessLaunch) throws(SpawnError) -> SpawnedChild {
         _ = isSubreaper
@@ -25,10 +31,6 @@ enum Spawner {
             throw SpawnError("working directory does not exist: \(launch.workingDirectory)")
         }
         let path = try resolve(program, workingDirectory: launch.workingDirectory, searchPath: launch.environment["PATH"])
-        let functions = LinuxFunctions.shared
-        guard let addChdir = functions.addChdir, let pipe2 = functions.pipe2 else {
-            throw SpawnError("the C library lacks posix_spawn_file_actions_addchdir_np or pipe2")
-        }
 
         let inputPath = launch.standardInputPath ?? "/dev/null"
         let input = open(inputPath, O_RDONLY | O_CLOEXEC)
@@ -36,8 +38,8 @@ enum Spawner {
         var childEnds = [input]
         defer { childEnds.forEach { close($0) } }
         var fds: [Int32] = [-1, -1, -1, -1]
-        guard pipe2(&fds[0], O_CLOEXEC) == 0 else { throw SpawnError("pipe: \(errnoText())") }
-        guard pipe2(&fds[2], O_CLOEXEC) == 0 else {
+        guard revq_pipe2(&fds[0], O_CLOEXEC) == 0 else { throw SpawnError("pipe: \(errnoText())") }
+        guard revq_pipe2(&fds[2], O_CLOEXEC) == 0 else {
             close(fds[0])
             close(fds[1])
             throw SpawnError("pipe: \(errnoText())")
@@ -52,8 +54,8 @@ enum Spawner {
         posix_spawn_file_actions_adddup2(&actions, input, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
         posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
-        _ = addChdir(&actions, launch.workingDirectory)
-        if let addClosefrom = functions.addClosefrom { _ = addClosefrom(&actions, 3) }
+        revq_spawn_file_actions_addchdir(&actions, launch.workingDirectory)
+        revq_spawn_file_actions_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -65,7 +67,7 @@ enum Spawner {
         sigemptyset(&noSignal)
         posix_spawnattr_setsigmask(&attributes, &noSignal)
         posix_spawnattr_setflags(
-            &attributes, LinuxFunctions.spawnSetsid | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
+            &attributes, revq_spawn_setsid | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
 
         let argv = CStringArray(launch.arguments)
         let envp = CStringArray(launch.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
@@ -74,12 +76,24 @@ enum Spawner {
             envp.free()
         }
         var pid = pid_t()
-        var status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+        let cgroup = try launch.cgroup.map(CgroupTarget.init)
+        defer { cgroup?.close() }
+        let start = { () -> Int32 in
+            guard let cgroup else { return posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers) }
+            let clone3 = revq_spawn_in_cgroup(
+                &pid, path, argv.pointers, envp.pointers, launch.workingDirectory, input, stdoutWrite, stderrWrite,
+                cgroup.directory, cgroup.procs, 1)
+            guard clone3 == ENOSYS else { return clone3 }
+            return revq_spawn_in_cgroup(
+                &pid, path, argv.pointers, envp.pointers, launch.workingDirectory, input, stdoutWrite, stderrWrite,
+                cgroup.directory, cgroup.procs, 0)
+        }
+        var status = start()
         // ETXTBSY: another thread's child, between its fork and exec, still holds a write descriptor of a
         // program that was just written (a freshly installed runner, a test's fake). It passes in moments.
         for delay in [5, 20, 50, 100, 200] where status == ETXTBSY {
             usleep(useconds_t(delay * 1000))
-            status = posix_spawn(&pid, path, &actions, &attributes, argv.pointers, envp.pointers)
+            status = start()
         }
         guard status == 0 else {
             close(stdoutRead)
@@ -112,6 +126,29 @@ enum Spawner {
     private static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
+/// The open cgroup a child is started in: its directory (for `clone3`) and its `cgroup.procs`
+/// (for a child that moves itself in when `clone3` is refused).
+private struct CgroupTarget {
+    let directory: Int32
+    let procs: Int32
+
+    init(_ path: String) throws(SpawnError) {
+        directory = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw SpawnError("cannot open cgroup \(path): \(errnoText())") }
+        procs = open(path + "/cgroup.procs", O_WRONLY | O_CLOEXEC)
+        guard procs >= 0 else {
+            let reason = errnoText()
+            Glibc.close(directory)
+            throw SpawnError("cannot open \(path)/cgroup.procs: \(reason)")
+        }
+    }
+
+    func close() {
+        Glibc.close(directory)
+        Glibc.close(procs)
     }
 }
 

@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 import Synchronization
 
@@ -10,7 +11,7 @@ final class WakeSignal: Sendable {
 
     init() throws(SpawnError) {
         var fds: [Int32] = [-1, -1]
-        guard let pipe2 = LinuxFunctions.shared.pipe2, pipe2(&fds, O_CLOEXEC | O_NONBLOCK) == 0 else {
+        guard revq_pipe2(&fds, O_CLOEXEC | O_NONBLOCK) == 0 else {
             throw SpawnError("pipe: \(errnoText())")
         }
         readEnd = fds[0]

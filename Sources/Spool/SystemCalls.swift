@@ -1,3 +1,4 @@
+import CLinuxShims
 import Glibc
 
 /// Thin, `errno`-checked wrappers around the system calls the spool is made of.
@@ -62,13 +63,9 @@ enum SystemCalls {
     }
 
     /// `renameat2(RENAME_NOREPLACE)`: moves `from` to `to` unless `to` exists (`EEXIST`).
-    /// Glibc declares it only under `_GNU_SOURCE`, so it is looked up once at run time.
     static func renameNoReplace(_ from: String, _ to: String) throws {
-        guard let renameat2 = gnuFunctions.renameat2 else {
-            throw SpoolError.system(call: "renameat2", path: to, errno: ENOSYS)
-        }
         do {
-            try check("rename", "\(from) → \(to)") { renameat2(AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */) }
+            try check("rename", "\(from) → \(to)") { revq_renameat2(AT_FDCWD, from, AT_FDCWD, to, revq_rename_noreplace) }
         } catch SpoolError.system(_, _, EXDEV) {
             throw SpoolError.crossDevice(from: from, to: to)
         }
@@ -85,12 +82,9 @@ enum SystemCalls {
 
     /// `syncfs(2)` on the file system holding `path`: one flush that makes every file written so far durable.
     static func syncFileSystem(containing path: String) throws {
-        guard let syncfs = gnuFunctions.syncfs else {
-            throw SpoolError.system(call: "syncfs", path: path, errno: ENOSYS)
-        }
         let fd = try check("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         defer { close(fd) }
-        try check("syncfs", path) { syncfs(fd) }
+        try check("syncfs", path) { revq_syncfs(fd) }
     }
 
     /// Removes a file; a missing file is not an error.
@@ -101,27 +95,3 @@ enum SystemCalls {
 
     static func isSameFile(_ a: stat, _ b: stat) -> Bool { a.st_dev == b.st_dev && a.st_ino == b.st_ino }
 }
-
-/// GNU-only libc functions resolved with `dlsym`, stored as addresses so the table is `Sendable`.
-private struct GNUFunctions: Sendable {
-    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UInt32) -> Int32
-    typealias SyncFS = @convention(c) (Int32) -> Int32
-
-    private let renameat2Address: UInt
-    private let syncfsAddress: UInt
-
-    init() {
-        let handle = dlopen(nil, RTLD_NOW)
-        renameat2Address = UInt(bitPattern: dlsym(handle, "renameat2"))
-        syncfsAddress = UInt(bitPattern: dlsym(handle, "syncfs"))
-    }
-
-    var renameat2: RenameAt2? {
-        UnsafeRawPointer(bitPattern: renameat2Address).map { unsafeBitCast($0, to: RenameAt2.self) }
-    }
-    var syncfs: SyncFS? {
-        UnsafeRawPointer(bitPattern: syncfsAddress).map { unsafeBitCast($0, to: SyncFS.self) }
-    }
-}
-
-private let gnuFunctions = GNUFunctions()

@@ -17,6 +17,7 @@ struct Recovery {
     static let reason = "worker exited during run"
 
     func run() async throws {
+        try Containment.announce(context)
         let spool = context.spool
         let removed = try spool.removeStaleTemporaryFiles()
         if removed > 0 { context.logger.info("removed stale tmp files", metadata: ["count": "\(removed)"]) }

@@ -76,6 +76,12 @@ import Testing
         #expect(error("retry: 3\n") == "retry (line 1): must be a mapping")
     }
 
+    @Test func containmentIsAutoUnlessSet() throws {
+        #expect(try ConfigParser.parse("").containment == .auto)
+        #expect(try ConfigParser.parse("containment: marker\n").containment == .marker)
+        #expect(error("containment: jail\n") == "containment (line 1): must be one of auto, cgroup, marker, not jail")
+    }
+
     @Test func runnerProfilesAreChecked() {
         #expect(error("runners:\n  x:\n    timeout_s: 5\n") == "runners.x.kind (line 3): missing; one of codex, claude-code, command")
         #expect(error("runners:\n  x:\n    kind: command\n") == "runners.x.command (line 3): required for kind command")

@@ -14,7 +14,8 @@ import Worker
 /// The fake runner reads the prompt from `$REVQ_PROMPT_FILE` and a `mode` file beside it:
 /// `ok`, `slow` (touches `started`, then waits), `gated` (touches `started`, answers once `go`
 /// exists), `daemonize` (leaves a `setsid` grandchild that writes its pid to `escaped`, then
-/// answers), `setpgid` (the same through a new process group only).
+/// answers), `setpgid` (the same through a new process group only), `clearenv` (a `setsid`
+/// shell with an empty environment leaves a `sleep` without the job's marker).
 final class InProcessWorker {
     let group: ServiceGroup
     let task: Task<(any Error)?, Never>
@@ -84,6 +85,8 @@ final class InProcessWorker {
           slow) touch "$dir/started"; sleep 60; exit 0 ;;
           gated) touch "$dir/started"; while [ ! -e "$dir/go" ]; do sleep 0.01; done ;;
           daemonize) setsid sh -c 'echo $$ > "$0/escaped.tmp"; mv "$0/escaped.tmp" "$0/escaped"; exec sleep 60' "$dir" > /dev/null 2>&1 < /dev/null &
+            while [ ! -e "$dir/escaped" ]; do sleep 0.01; done ;;
+          clearenv) setsid env -i /bin/sh -c 'sleep 60 & echo $! > "$0/escaped.tmp"; mv "$0/escaped.tmp" "$0/escaped"' "$dir" > /dev/null 2>&1 < /dev/null &
             while [ ! -e "$dir/escaped" ]; do sleep 0.01; done ;;
           setpgid) perl -e 'setpgrp(0,0); open(F,">","$ARGV[0]/escaped.tmp"); print F $$; close F; rename("$ARGV[0]/escaped.tmp","$ARGV[0]/escaped"); exec("sleep","60")' "$dir" > /dev/null 2>&1 < /dev/null &
             while [ ! -e "$dir/escaped" ]; do sleep 0.01; done ;;

@@ -1,0 +1,119 @@
+#define _GNU_SOURCE
+#include "CLinuxShims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const short revq_spawn_setsid = POSIX_SPAWN_SETSID;
+const unsigned int revq_rename_noreplace = RENAME_NOREPLACE;
+
+int revq_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int revq_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
+}
+
+int revq_pidfd_open(pid_t pid, unsigned int flags) {
+    return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+int revq_become_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int revq_pipe2(int fds[2], int flags) {
+    return pipe2(fds, flags);
+}
+
+int revq_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+int revq_syncfs(int fd) {
+    return syncfs(fd);
+}
+
+pid_t revq_reap_if_exited(pid_t pid) {
+    return waitpid(pid, NULL, WNOHANG);
+}
+
+/// The child's side of revq_spawn_in_cgroup: only async-signal-safe calls, as after fork in a
+/// threaded process. Reports the failing step's errno on `report` and exits 127.
+static void run_child(
+    const char *path, char *const argv[], char *const envp[], const char *cwd, int in, int out, int err, int join_fd,
+    int report) {
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    // Handlers first, then the mask: no parent handler may run in the child once signals are unblocked.
+    for (int number = 1; number < NSIG; number++) sigaction(number, &fallback, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (join_fd >= 0 && write(join_fd, "0", 1) != 1) goto fail;
+    if (setsid() < 0) goto fail;
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) goto fail;
+    if (chdir(cwd) != 0) goto fail;
+    // Close-on-exec rather than close: `report` must stay open until execve succeeds.
+    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) goto fail;
+    execve(path, argv, envp);
+fail:;
+    int failure = errno;
+    ssize_t ignored = write(report, &failure, sizeof failure);
+    (void)ignored;
+    _exit(127);
+}
+
+int revq_spawn_in_cgroup(
+    pid_t *pid, const char *path, char *const argv[], char *const envp[], const char *cwd, int in, int out, int err,
+    int cgroup_fd, int cgroup_procs_fd, int use_clone3) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    // Blocked until the child has reset its handlers (the same as glibc's posix_spawn).
+    sigset_t every, previous;
+    sigfillset(&every);
+    pthread_sigmask(SIG_SETMASK, &every, &previous);
+    long child;
+    if (use_clone3) {
+        struct clone_args args;
+        memset(&args, 0, sizeof args);
+        args.flags = CLONE_INTO_CGROUP;
+        args.exit_signal = SIGCHLD;
+        args.cgroup = (unsigned long long)cgroup_fd;
+        child = syscall(SYS_clone3, &args, sizeof args);
+    } else {
+        // A plain fork by system call: glibc's fork() would run atfork handlers in a threaded process.
+        child = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+    }
+    if (child == 0) run_child(path, argv, envp, cwd, in, out, err, use_clone3 ? -1 : cgroup_procs_fd, report[1]);
+    int cloneError = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(report[1]);
+    if (child < 0) {
+        close(report[0]);
+        return cloneError;
+    }
+    int failure = 0;
+    ssize_t count;
+    do count = read(report[0], &failure, sizeof failure);
+    while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count == (ssize_t)sizeof failure) {
+        while (waitpid((pid_t)child, NULL, 0) < 0 && errno == EINTR) {}
+        return failure;
+    }
+    *pid = (pid_t)child;
+    return 0;
+}
