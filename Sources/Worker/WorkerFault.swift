@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReviewFlow
 import ReviewStore
 import Spool
 
@@ -40,19 +41,20 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool
-    /// or from Foundation's file writes.
+    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool,
+    /// the run's artifacts or Foundation's file writes.
     static func classify(_ error: any Error) -> WorkerFault? {
         if let fault = error as? WorkerFault { return fault }
         if let fault = StoreFault.classify(error) {
             return fault.kind == .diskFull ? WorkerFault(.diskFull, fault.detail) : WorkerFault(.store(fault.kind), fault.detail)
         }
-        if case SpoolError.system(let call, let path, let code) = error, code == ENOSPC || code == EDQUOT {
+        if case SpoolError.system(let call, let path, let code) = error, isDiskFull(code) {
             return WorkerFault(.diskFull, "\(call) \(path): \(String(cString: strerror(code)))")
         }
+        if let error = error as? ArtifactWriteError, isDiskFull(error.code) { return WorkerFault(.diskFull, "\(error)") }
         var next: (any Error)? = error
         while let current = next as NSError? {
-            if current.domain == NSPOSIXErrorDomain, current.code == Int(ENOSPC) || current.code == Int(EDQUOT) {
+            if current.domain == NSPOSIXErrorDomain, isDiskFull(Int32(truncatingIfNeeded: current.code)) {
                 return WorkerFault(.diskFull, current.localizedDescription)
             }
             if current.domain == NSCocoaErrorDomain, current.code == CocoaError.fileWriteOutOfSpace.rawValue {
@@ -62,4 +64,7 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         }
         return nil
     }
+
+    /// The `errno` values of a full disk: no space, or the user's quota spent.
+    private static func isDiskFull(_ code: Int32) -> Bool { code == ENOSPC || code == EDQUOT }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import ReviewFlow
 import ReviewStore
 public import RevqConfig
 import RevqTime
@@ -307,7 +308,17 @@ public final class WorkerService: Service {
         } catch {
             return WorkerFault.classify(error) ?? WorkerFault(.store(.ioError), "\(error)")
         }
-        for path in [context.spool.root, URL(fileURLWithPath: context.store.path).deletingLastPathComponent().path] {
+        return diskFault(context)
+    }
+
+    /// A full disk under the spool, the store or the run artifacts: each of their file systems
+    /// needs ``minimumFreeBytes`` free (a directory that does not exist yet is not looked at).
+    static func diskFault(_ context: WorkerContext) -> WorkerFault? {
+        let directories = [
+            context.spool.root, URL(fileURLWithPath: context.store.path).deletingLastPathComponent().path,
+            ReviewArtifacts.root(of: context.kb).path,
+        ]
+        for path in directories {
             var info = statvfs()
             if statvfs(path, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < minimumFreeBytes {
                 return WorkerFault(.diskFull, "less than \(minimumFreeBytes / 1024) KiB free on the file system of \(path)")
