@@ -119,7 +119,7 @@ struct JobExecutor: Sendable {
         do {
             review = try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates)
         } catch {
-            return try settle(claimed, .fail(reason: "\(error)"))
+            return try settleUnresolved(claimed, error)
         }
         guard let profile = context.config.runners[job.runner] else {
             return try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))

@@ -4,7 +4,8 @@ import ReviewFlow
 import ReviewStore
 import Spool
 
-/// A fault of the worker's surroundings, not of the job that met it: the store or the disk.
+/// A fault of the worker's surroundings, not of the job that met it: the store, the disk or the
+/// knowledge base's repository.
 /// A job that meets one goes back where it was without spending an attempt, and the pool stops
 /// claiming until the fault is gone (see ``PoolState``).
 struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
@@ -13,15 +14,18 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         case store(StoreFault.Kind)
         /// No space left on the device of the spool, the store or the artifacts.
         case diskFull
+        /// The knowledge base's repository cannot be read (see ``WorkerContext/knowledgeBaseFault()``).
+        case knowledgeBase
     }
 
     let kind: Kind
     let detail: String
 
-    /// Waiting may clear it: a lock is released, space is freed. Others need an operator.
+    /// Waiting may clear it: a lock is released, space is freed, the repository reads again.
+    /// Others need an operator.
     var isTransient: Bool {
         switch kind {
-        case .diskFull, .store(.busy), .store(.diskFull): true
+        case .diskFull, .knowledgeBase, .store(.busy), .store(.diskFull): true
         case .store: false
         }
     }
@@ -32,6 +36,7 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
     var description: String {
         switch kind {
         case .diskFull, .store(.diskFull): "disk full: \(detail)"
+        case .knowledgeBase: "knowledge base unreadable: \(detail)"
         case .store(let kind): "review store \(kind.rawValue): \(detail)"
         }
     }

@@ -301,14 +301,15 @@ public final class WorkerService: Service {
         }
     }
 
-    /// Whether the store and the disk can take the next job: nil, or the fault in the way.
+    /// Whether the store, the disk and the KB's repository can take the next job: nil, or the
+    /// fault in the way.
     static func probe(_ context: WorkerContext) async -> WorkerFault? {
         do {
             try await context.store.perform { try $0.checkHealth() }
         } catch {
             return WorkerFault.classify(error) ?? WorkerFault(.store(.ioError), "\(error)")
         }
-        return diskFault(context)
+        return diskFault(context) ?? context.knowledgeBaseFault()
     }
 
     /// A full disk under the spool, the store or the run artifacts: each of their file systems
