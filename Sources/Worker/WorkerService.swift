@@ -80,6 +80,11 @@ public final class WorkerService: Service {
         var context = initialContext
         let spool = context.spool
         try spool.createDirectories()
+        // Seen by `revq status` and the status page for as long as this worker runs.
+        let registration = WorkerRegistration(
+            host: ProcessInfo.processInfo.hostName, pid: getpid(), startedAt: Date(), concurrency: options.concurrency)
+        let lease = try spool.registerWorker(registration)
+        defer { lease.end() }
         // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
         var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()
