@@ -1,7 +1,8 @@
 public import Foundation
 import Glibc
 
-/// A worker of a spool, as it registered itself in `workers/`.
+/// A worker of a spool, as it registered itself (`<spool>/worker.<host>-<pid>-<start>.json`, beside
+/// the spool's other state files such as `claiming-stopped`).
 public struct WorkerRegistration: Sendable, Equatable {
     public var host: String
     public var pid: Int32
@@ -15,9 +16,11 @@ public struct WorkerRegistration: Sendable, Equatable {
         self.concurrency = concurrency
     }
 
-    /// `<host>-<pid>-<start in ns>.json`: unique even when a pid is reused, or for two workers
-    /// of one process (tests).
-    var fileName: String { "\(host)-\(pid)-\(Int64(startedAt.timeIntervalSince1970 * 1e9)).json" }
+    /// `worker.<host>-<pid>-<start in ns>.json`: unique even when a pid is reused, or for two
+    /// workers of one process (tests).
+    var fileName: String { "\(Self.prefix)\(host)-\(pid)-\(Int64(startedAt.timeIntervalSince1970 * 1e9)).json" }
+
+    static let prefix = "worker."
 }
 
 /// A worker's registration, alive while this value lives: it holds the `flock` that tells
@@ -40,13 +43,10 @@ public final class WorkerLease: Sendable {
 }
 
 extension Spool {
-    var workersDirectory: String { root + "/workers" }
-
     /// Registers this process as a worker of the spool until the returned lease is dropped: the
-    /// registration is written in `tmp/`, locked, then renamed into `workers/`, so a reader never
-    /// sees it unlocked while its worker lives.
+    /// registration is written in `tmp/`, locked, then renamed into the spool's root, so a reader
+    /// never sees it unlocked while its worker lives.
     public func registerWorker(_ registration: WorkerRegistration) throws -> WorkerLease {
-        try Self.makeDirectory(workersDirectory, parents: false)
         let document = JSONValue.object([
             ("host", .string(registration.host)), ("pid", .integer(Int(registration.pid))),
             ("started_at", .integer(Int(registration.startedAt.timeIntervalSince1970))),
@@ -59,7 +59,7 @@ extension Spool {
             close(fd)
             throw SpoolError.system(call: "flock", path: temporary, errno: code)
         }
-        let path = workersDirectory + "/" + registration.fileName
+        let path = root + "/" + registration.fileName
         do {
             try SystemCalls.check("rename", path) { rename(temporary, path) }
         } catch {
@@ -73,8 +73,9 @@ extension Spool {
     /// A registration left unlocked by a worker that died is removed.
     public func liveWorkers() throws -> [WorkerRegistration] {
         var workers: [WorkerRegistration] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: workersDirectory)) ?? [] where name.hasSuffix(".json") {
-            let path = workersDirectory + "/" + name
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in names where name.hasPrefix(WorkerRegistration.prefix) && name.hasSuffix(".json") {
+            let path = root + "/" + name
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard fd >= 0 else { continue }
             defer { close(fd) }

@@ -53,7 +53,7 @@ public struct Spool: Sendable {
         }
     }
 
-    static func makeDirectory(_ path: String, parents: Bool) throws {
+    private static func makeDirectory(_ path: String, parents: Bool) throws {
         if mkdir(path, directoryMode) == 0 {
             // Whatever the umask, but keeping the setgid bit a directory inherits from a setgid
             // parent: files made in it then belong to the spool's group, not the creator's.

@@ -83,8 +83,15 @@ public final class WorkerService: Service {
         // Seen by `revq status` and the status page for as long as this worker runs.
         let registration = WorkerRegistration(
             host: ProcessInfo.processInfo.hostName, pid: getpid(), startedAt: Date(), concurrency: options.concurrency)
-        let lease = try spool.registerWorker(registration)
-        defer { lease.end() }
+        // Not registered (a full disk, say) is no reason not to work.
+        let lease: WorkerLease?
+        do {
+            lease = try spool.registerWorker(registration)
+        } catch {
+            lease = nil
+            context.logger.warning("cannot register the worker in the spool", metadata: ["error": "\(error)"])
+        }
+        defer { lease?.end() }
         // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
         var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()

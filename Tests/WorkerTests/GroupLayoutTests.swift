@@ -30,7 +30,7 @@ import Testing
     /// and is group-writable; every artifact is group-writable.
     static func expectShared(_ reports: String, gid: gid_t, runId: Int64) {
         let artifacts = reports + "/bundle-reviews/review-run-\(runId)"
-        let directories = ["spool", "spool/new", "spool/active", "spool/done", "spool/workers", "bundle-reviews"].map { reports + "/" + $0 } + [
+        let directories = ["spool", "spool/new", "spool/active", "spool/done", "bundle-reviews"].map { reports + "/" + $0 } + [
             artifacts
         ]
         for directory in directories {
