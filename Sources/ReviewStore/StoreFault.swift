@@ -3,6 +3,7 @@ import GRDB
 /// A fault of the store itself, as opposed to a refusal of one request: what a caller that met
 /// it should do follows from ``kind`` (see ``isTransient``), never from a message.
 public struct StoreFault: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The raw value is how the kind is named in messages (`review store read-only: …`).
     public enum Kind: String, Sendable {
         /// Another connection held the lock past the busy timeout: try again later.
         case busy
@@ -11,13 +12,13 @@ public struct StoreFault: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file is not a database any more (`database disk image is malformed`).
         case malformed
         /// The store cannot be written (file mode, read-only mount).
-        case readOnly
+        case readOnly = "read-only"
         /// The store file was removed while open.
         case removed
         /// Another file was put in the store's place while it was open.
         case replaced
         /// Any other I/O error of the database file.
-        case ioError
+        case ioError = "I/O error"
     }
 
     public let kind: Kind

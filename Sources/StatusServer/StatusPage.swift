@@ -2,6 +2,7 @@ import Foundation
 import ReviewFormat
 import RevqTime
 import Runner
+import Spool
 import Usage
 
 /// The read-only status page: server-rendered HTML that refreshes itself every few seconds,
@@ -42,16 +43,19 @@ enum StatusPage {
         return body + "<p>claiming: \(escape(claiming))</p>\n"
     }
 
+    /// The spool's live workers, oldest first; the one serving this page is marked.
     static func workers(_ snapshot: StatusSnapshot) -> String {
-        let worker = snapshot.worker
+        guard !snapshot.workers.isEmpty else { return "<p class=\"none\">No worker is registered.</p>\n" }
+        let serving = snapshot.worker
         return table(
-            ["host", "pid", "started", "up", "concurrency"],
-            [
+            ["host", "pid", "started", "up", "concurrency", ""],
+            snapshot.workers.map { worker in
                 [
                     worker.host, String(worker.pid), Timestamp.format(worker.startedAt),
                     duration(snapshot.takenAt.timeIntervalSince(worker.startedAt)), String(worker.concurrency),
+                    worker.host == serving.host && worker.pid == serving.pid ? "serving this page" : "",
                 ]
-            ])
+            })
     }
 
     static func running(_ snapshot: StatusSnapshot) -> String {

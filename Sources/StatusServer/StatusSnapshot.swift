@@ -5,8 +5,7 @@ import RevqTime
 public import Spool
 public import Usage
 
-/// The worker process serving the page (the spool keeps no registry of workers, so the page
-/// shows the one it runs in).
+/// The worker process serving the page (marked among the spool's live workers).
 public struct WorkerIdentity: Sendable {
     public var pid: Int32
     public var startedAt: Date
@@ -54,6 +53,8 @@ public struct StatusSnapshot: Sendable {
     public var takenAt: Date
     public var spool: String
     public var worker: WorkerIdentity
+    /// Every worker alive on the spool (its registration in `workers/`), the serving one too.
+    public var workers: [WorkerRegistration]
     public var counts: [(state: String, jobs: Int)]
     public var oldestReadyAge: TimeInterval?
     public var pausedUntil: Date?
@@ -71,6 +72,7 @@ public struct StatusSnapshot: Sendable {
         takenAt = now
         self.spool = spool.root
         self.worker = worker
+        workers = try spool.liveWorkers()
         let counts = try spool.counts()
         self.counts = JobState.allCases.map { ($0.rawValue, counts[$0] ?? 0) }
         oldestReadyAge = try spool.oldestReady().map { max(0, now.timeIntervalSince($0.submittedAt)) }

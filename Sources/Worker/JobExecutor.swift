@@ -119,7 +119,7 @@ struct JobExecutor: Sendable {
         do {
             review = try ResolvedReview(kb: context.kb, notePath: note, gateArguments: gates)
         } catch {
-            return try settle(claimed, .fail(reason: "\(error)"))
+            return try settleUnresolved(claimed, error)
         }
         guard let profile = context.config.runners[job.runner] else {
             return try settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
@@ -142,7 +142,9 @@ struct JobExecutor: Sendable {
         let job = claimed.job
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let prompt = review.prompt(runId: runId)
+        try artifacts.prepareDirectory()
         let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
+        if let fault = launchFault(outcome) { throw fault }
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
         try await attach(outcome, to: [runId], job: job)
         let parsed = Result { () throws(ReviewFormatError) in

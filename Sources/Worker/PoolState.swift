@@ -25,9 +25,9 @@ enum PoolEvent: Sendable {
     case settlementRetried(JobEnding)
     /// The pool's timer fired.
     case timerFired
-    /// A store or disk fault was seen (by a job, or by a probe still failing).
+    /// A store, disk or KB fault was seen (by a job, or by a probe still failing).
     case fault(WorkerFault)
-    /// A probe found the store and disk usable again.
+    /// A probe found the store, the disk and the KB usable again.
     case healthy
     /// SIGTERM: claim nothing more, let running jobs end within the grace.
     case drainRequested

@@ -67,6 +67,14 @@ extension JobExecutor {
         }
     }
 
+    /// The disk's fault, when the runner could not be launched on a full disk (its prompt file
+    /// could not be written): the job then goes back without spending an attempt (a launch
+    /// failure carries only a message, so the disk is looked at instead).
+    func launchFault(_ outcome: RunnerOutcome) -> WorkerFault? {
+        guard case .launchFailed = outcome.termination else { return nil }
+        return WorkerService.diskFault(context)
+    }
+
     /// Fails every run of the call with the verdict's reason and moves the job on accordingly.
     func settle(_ claimed: ClaimedJob, failing runIDs: [Int64], _ verdict: RunnerVerdict, stderrTail: [String]) async throws -> JobEnding {
         try await context.store.perform { store in

@@ -1,9 +1,11 @@
 import Foundation
 import Glibc
+import ReviewFlow
 import ReviewStore
 import Spool
 
-/// A fault of the worker's surroundings, not of the job that met it: the store or the disk.
+/// A fault of the worker's surroundings, not of the job that met it: the store, the disk or the
+/// knowledge base's repository.
 /// A job that meets one goes back where it was without spending an attempt, and the pool stops
 /// claiming until the fault is gone (see ``PoolState``).
 struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,15 +14,18 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         case store(StoreFault.Kind)
         /// No space left on the device of the spool, the store or the artifacts.
         case diskFull
+        /// The knowledge base's repository cannot be read (see ``WorkerContext/knowledgeBaseFault()``).
+        case knowledgeBase
     }
 
     let kind: Kind
     let detail: String
 
-    /// Waiting may clear it: a lock is released, space is freed. Others need an operator.
+    /// Waiting may clear it: a lock is released, space is freed, the repository reads again.
+    /// Others need an operator.
     var isTransient: Bool {
         switch kind {
-        case .diskFull, .store(.busy), .store(.diskFull): true
+        case .diskFull, .knowledgeBase, .store(.busy), .store(.diskFull): true
         case .store: false
         }
     }
@@ -31,6 +36,7 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
     var description: String {
         switch kind {
         case .diskFull, .store(.diskFull): "disk full: \(detail)"
+        case .knowledgeBase: "knowledge base unreadable: \(detail)"
         case .store(let kind): "review store \(kind.rawValue): \(detail)"
         }
     }
@@ -40,19 +46,20 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool
-    /// or from Foundation's file writes.
+    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool,
+    /// the run's artifacts or Foundation's file writes.
     static func classify(_ error: any Error) -> WorkerFault? {
         if let fault = error as? WorkerFault { return fault }
         if let fault = StoreFault.classify(error) {
             return fault.kind == .diskFull ? WorkerFault(.diskFull, fault.detail) : WorkerFault(.store(fault.kind), fault.detail)
         }
-        if case SpoolError.system(let call, let path, let code) = error, code == ENOSPC || code == EDQUOT {
+        if case SpoolError.system(let call, let path, let code) = error, isDiskFull(code) {
             return WorkerFault(.diskFull, "\(call) \(path): \(String(cString: strerror(code)))")
         }
+        if let error = error as? ArtifactWriteError, isDiskFull(error.code) { return WorkerFault(.diskFull, "\(error)") }
         var next: (any Error)? = error
         while let current = next as NSError? {
-            if current.domain == NSPOSIXErrorDomain, current.code == Int(ENOSPC) || current.code == Int(EDQUOT) {
+            if current.domain == NSPOSIXErrorDomain, isDiskFull(Int32(truncatingIfNeeded: current.code)) {
                 return WorkerFault(.diskFull, current.localizedDescription)
             }
             if current.domain == NSCocoaErrorDomain, current.code == CocoaError.fileWriteOutOfSpace.rawValue {
@@ -62,4 +69,7 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         }
         return nil
     }
+
+    /// The `errno` values of a full disk: no space, or the user's quota spent.
+    private static func isDiskFull(_ code: Int32) -> Bool { code == ENOSPC || code == EDQUOT }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import ReviewFlow
 import ReviewStore
 public import RevqConfig
 import RevqTime
@@ -79,6 +80,18 @@ public final class WorkerService: Service {
         var context = initialContext
         let spool = context.spool
         try spool.createDirectories()
+        // Seen by `revq status` and the status page for as long as this worker runs.
+        let registration = WorkerRegistration(
+            host: ProcessInfo.processInfo.hostName, pid: getpid(), startedAt: Date(), concurrency: options.concurrency)
+        // Not registered (a full disk, say) is no reason not to work.
+        let lease: WorkerLease?
+        do {
+            lease = try spool.registerWorker(registration)
+        } catch {
+            lease = nil
+            context.logger.warning("cannot register the worker in the spool", metadata: ["error": "\(error)"])
+        }
+        defer { lease?.end() }
         // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
         var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()
@@ -300,14 +313,25 @@ public final class WorkerService: Service {
         }
     }
 
-    /// Whether the store and the disk can take the next job: nil, or the fault in the way.
+    /// Whether the store, the disk and the KB's repository can take the next job: nil, or the
+    /// fault in the way.
     static func probe(_ context: WorkerContext) async -> WorkerFault? {
         do {
             try await context.store.perform { try $0.checkHealth() }
         } catch {
             return WorkerFault.classify(error) ?? WorkerFault(.store(.ioError), "\(error)")
         }
-        for path in [context.spool.root, URL(fileURLWithPath: context.store.path).deletingLastPathComponent().path] {
+        return diskFault(context) ?? context.knowledgeBaseFault()
+    }
+
+    /// A full disk under the spool, the store or the run artifacts: each of their file systems
+    /// needs ``minimumFreeBytes`` free (a directory that does not exist yet is not looked at).
+    static func diskFault(_ context: WorkerContext) -> WorkerFault? {
+        let directories = [
+            context.spool.root, URL(fileURLWithPath: context.store.path).deletingLastPathComponent().path,
+            ReviewArtifacts.root(of: context.kb).path,
+        ]
+        for path in directories {
             var info = statvfs()
             if statvfs(path, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < minimumFreeBytes {
                 return WorkerFault(.diskFull, "less than \(minimumFreeBytes / 1024) KiB free on the file system of \(path)")

@@ -9,7 +9,7 @@ import Usage
 import Worker
 
 /// `revq status`: jobs per spool state and the age of the oldest ready job, from directory
-/// listings only (no job file is read), the jobs running now, a quota pause of the pool, a
+/// listings only (no job file is read), the live workers, the jobs running now, a quota pause of the pool, a
 /// worker's stop of claiming for a store or disk fault, and the tokens of the runs started
 /// today (local time).
 struct StatusCommand: ParsableCommand {
@@ -26,6 +26,7 @@ struct StatusCommand: ParsableCommand {
         let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
         let pausedUntil = spool.pausedUntil()
         let stopped = spool.claimingStopped()
+        let workers = try spool.liveWorkers()
         let today = try ReviewStore.existing(at: settings.storePath.path).map {
             try UsageReport.load(store: $0, since: LocalDay.start(of: Date()), until: nil, by: .runner, prices: settings.config.prices)
                 .total
@@ -36,6 +37,16 @@ struct StatusCommand: ParsableCommand {
                 ("jobs", .object(JobState.allCases.map { ($0.rawValue, .integer(counts[$0] ?? 0)) })),
                 ("oldest_ready", oldest.map { .string($0.id.rawValue) } ?? .null),
                 ("oldest_ready_age_s", age.map { .integer(Int($0)) } ?? .null),
+                (
+                    "workers",
+                    .array(
+                        workers.map {
+                            .object([
+                                ("host", .string($0.host)), ("pid", .integer(Int($0.pid))),
+                                ("started_at", .string(Timestamp.format($0.startedAt))), ("concurrency", .integer($0.concurrency)),
+                            ])
+                        })
+                ),
                 ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
                 ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
@@ -47,6 +58,9 @@ struct StatusCommand: ParsableCommand {
         print("spool: \(spool.root)")
         Output.table(["STATE", "JOBS"], JobState.allCases.map { [$0.rawValue, String(counts[$0] ?? 0)] })
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
+        for worker in workers {
+            print("worker: \(worker.host) pid \(worker.pid), started \(Timestamp.format(worker.startedAt)), concurrency \(worker.concurrency)")
+        }
         for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
         for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
         if let stopped {

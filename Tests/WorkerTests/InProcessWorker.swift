@@ -15,7 +15,8 @@ import Worker
 /// `ok`, `slow` (touches `started`, then waits), `gated` (touches `started`, answers once `go`
 /// exists), `daemonize` (leaves a `setsid` grandchild that writes its pid to `escaped`, then
 /// answers), `setpgid` (the same through a new process group only), `clearenv` (a `setsid`
-/// shell with an empty environment leaves a `sleep` without the job's marker).
+/// shell with an empty environment leaves a `sleep` without the job's marker), `fill` (answers,
+/// waits until the worker has its output, then fills the artifacts' file system with `../filler`).
 final class InProcessWorker {
     let group: ServiceGroup
     let task: Task<(any Error)?, Never>
@@ -94,6 +95,12 @@ final class InProcessWorker {
         sed -n 's/^=== GATE REVIEW START: \(.*\) ===$/\1/p' "$REVQ_PROMPT_FILE" | while read -r gate; do
           printf '=== GATE REVIEW START: %s ===\nFine.\n\n## Result: PASS\n=== GATE REVIEW END: %s ===\n' "$gate" "$gate"
         done
+        if [ "$mode" = fill ]; then
+          art=$(dirname "$REVQ_PROMPT_FILE")
+          until grep -q 'GATE REVIEW END' "$art/runner-stdout.txt" 2>/dev/null; do sleep 0.01; done
+          cat /dev/zero > "$art/../filler" 2>/dev/null
+        fi
+        exit 0
         """#
 }
 

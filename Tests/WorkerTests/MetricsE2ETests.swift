@@ -111,6 +111,38 @@ import Testing
         }
     }
 
+    @Test func theStatusPageListsEveryLiveWorkerOfTheSpool() throws {
+        let harness = try WorkerHarness(config: "metrics: {listen: \"127.0.0.1:0\"}\n")
+        defer { harness.remove() }
+        try Self.withListeningWorker(harness) { base in
+            // A second worker on the same spool (with a listener of its own, on another free port).
+            let other = Process()
+            other.executableURL = RevqBinary.url
+            other.arguments = ["worker"]
+            other.currentDirectoryURL = harness.root
+            other.environment = harness.environment
+            other.standardOutput = FileHandle.nullDevice
+            other.standardError = FileHandle.nullDevice
+            try other.run()
+            defer {
+                other.terminate()
+                other.waitUntilExit()
+            }
+            let otherPID = "<td>\(other.processIdentifier)</td>"
+            #expect(eventually(20) { ((try? Self.get(base + "/").body) ?? "").contains(otherPID) }, "the other worker is listed")
+            let page = try Self.get(base + "/").body
+            let workers = page.components(separatedBy: "<section id=\"workers\">").last?.components(separatedBy: "</section>").first ?? ""
+            #expect(workers.components(separatedBy: "<tr>").count - 2 == 2, "two workers listed: \(workers)")
+            #expect(workers.contains("serving this page"))
+            let status = try harness.revq(["status"])
+            #expect(status.stdout.contains("worker: ") && status.stdout.contains("pid \(other.processIdentifier),"), "\(status.stdout)")
+
+            other.terminate()
+            other.waitUntilExit()
+            #expect(eventually(20) { !((try? Self.get(base + "/").body) ?? otherPID).contains(otherPID) }, "a stopped worker is gone")
+        }
+    }
+
     @Test func aBadListenAddressIsAConfigMistake() throws {
         let harness = try WorkerHarness()
         defer { harness.remove() }

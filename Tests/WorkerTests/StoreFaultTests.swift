@@ -93,3 +93,55 @@ import Worker
         }
     }
 }
+
+/// A store that became read-only under a running worker. Tests run as root, whom file modes do
+/// not stop, so the store file and its WAL are made immutable (`chattr +i`), which stops root too.
+@Suite struct ReadOnlyStoreTests {
+    /// Whether `chattr +i` works here (root, on a file system with the immutable flag).
+    static let canMakeImmutable: Bool = {
+        guard let probe = try? TemporaryDirectory("revq-immutable-probe") else { return false }
+        defer { probe.remove() }
+        let file = probe.url.appendingPathComponent("f").path
+        guard FileManager.default.createFile(atPath: file, contents: nil),
+            (try? Command.run("/usr/bin/env", ["chattr", "+i", file]))?.status == 0
+        else { return false }
+        _ = try? Command.run("/usr/bin/env", ["chattr", "-i", file])
+        return true
+    }()
+
+    func setImmutable(_ on: Bool, _ paths: [String]) throws {
+        for path in paths where FileManager.default.fileExists(atPath: path) {
+            let result = try Command.run("/usr/bin/env", ["chattr", on ? "+i" : "-i", path])
+            guard result.status == 0 else { throw TestFailure("chattr \(path): \(result.stderr)") }
+        }
+    }
+
+    @Test(.enabled(if: canMakeImmutable, "needs `chattr +i` (root on a file system with the immutable flag)"))
+    func aReadOnlyStoreStopsClaimingKeepsJobsInPlaceAndClaimingResumesWhenWritableAgain() async throws {
+        let h = try WorkerHarness.inProcess()
+        defer { h.remove() }
+        let worker = try InProcessWorker(h)
+        let first = try await StoreFaultTests().reviewOne(h, worker)
+        // The shared-memory index stays writable: SQLite maps it, and a write to an immutable
+        // mapping would be a SIGBUS rather than an error.
+        let files = [h.storePath, h.storePath + "-wal"]
+        try setImmutable(true, files)
+        defer { try? setImmutable(false, files) }
+        let second = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+
+        #expect(await worker.waitForStatus(containing: "claiming stopped: review store read-only"))
+        #expect(await eventually(within: 10) { h.files("new") == ["\(second).json"] }, "the job went back to new/")
+        #expect(h.files("active").isEmpty && h.files("failed").isEmpty && h.files("deferred").isEmpty)
+        #expect(try StoreFaultTests().attempts(h, second, in: "new") == (0, 0), "no attempt spent")
+        let status = try h.revq(["status"])
+        #expect(status.stdout.contains("claiming: stopped") && status.stdout.contains("read-only"), "\(status.stdout)")
+
+        try setImmutable(false, files)
+        #expect(await eventually(within: 30) { h.files("done").contains("\(second).json") }, "claiming resumed by itself")
+        let runs = try h.store().runs(forJob: second).map(\.run)
+        #expect(runs.filter { $0.status == .completed }.count == 1 && !runs.contains { $0.status == .running }, "\(runs)")
+        #expect(try StoreFaultTests().attempts(h, second, in: "done") == (1, 1))
+        #expect(h.files("done").contains("\(first).json"))
+        #expect(await worker.stop() == nil)
+    }
+}
