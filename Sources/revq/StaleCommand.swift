@@ -59,17 +59,18 @@ struct StaleCommand: ParsableCommand {
         let changed = pairs.filter { $0.reason == .noteChanged }.map(\.candidate)
         guard let store, !changed.isEmpty else { return [:] }
         let acceptances = try store.currentAcceptances(modelId: ModelPartition.requested(model))
-        var notesByCommit: [String: Set<String>] = [:]
+        // Notes by byte keys: a note's NFC or NFD twin is another note with a diff of its own.
+        var notesByCommit: [String: Set<PathKey>] = [:]
         for pair in changed {
             guard let commit = acceptances[PairKey(pair.notePath, pair.gateId)]?.acceptedNoteCommit else { continue }
-            notesByCommit[commit, default: []].insert(pair.notePath)
+            notesByCommit[commit, default: []].insert(PathKey(pair.notePath))
         }
         var diffs: [PairKey: String] = [:]
         for (commit, notes) in notesByCommit {
             // A commit the repository no longer has gives no diff rather than no answer.
-            let byNote = (try? kb.diffs(since: commit, paths: notes.sorted())) ?? [:]
+            let byNote = (try? kb.diffs(since: commit, paths: notes.map(\.path))) ?? [:]
             for pair in changed where acceptances[PairKey(pair.notePath, pair.gateId)]?.acceptedNoteCommit == commit {
-                diffs[PairKey(pair.notePath, pair.gateId)] = byNote[pair.notePath]
+                diffs[PairKey(pair.notePath, pair.gateId)] = byNote[PathKey(pair.notePath)]
             }
         }
         return diffs

@@ -47,7 +47,9 @@ import Testing
         #expect(try String(contentsOf: h.root.appendingPathComponent("completion.txt"), encoding: .utf8) == "reviewed-7\n")
     }
 
-    @Test func aMissingNoteFailsOnlyItsRunAndADeadBatchLeavesTheOthersAndTheSweepDone() throws {
+    /// As in the original, output that lacks a note does not parse: the whole batch fails (and is
+    /// retried, as any output that does not parse), keeping the raw output; other batches go on.
+    @Test func aMissingNoteFailsItsWholeBatchAndADeadBatchLeavesTheOthersAndTheSweepDone() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
         try h.installSweepCodex()
@@ -57,23 +59,27 @@ import Testing
         let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "3", "--max-attempts", "2"])
         let worker = try h.workOnce()
         #expect(worker.status == 0, "\(worker.stderr)")
-        #expect(worker.stderr.contains("sweep \(id): reviewed 5 notes in 3 batches, 2 failed"))
+        #expect(worker.stderr.contains("sweep \(id): reviewed 3 notes in 3 batches, 4 failed"))
 
         let batches = try h.batchRuns(id)
         let first = try #require(batches["\(id)-b1"])
-        #expect(first.map(\.status) == [.completed, .failed, .completed])
-        #expect(first[1].failureReason == "missing note reviews in gate sweep output: \(notes[1])")
-        #expect(first[1].telemetryJSON == first[0].telemetryJSON, "the failed note keeps the batch's telemetry")
+        #expect(first.count == 6, "two attempts of three runs")
+        #expect(first.allSatisfy { $0.status == .failed && $0.failureReason == "missing note reviews in gate sweep output: \(notes[1])" })
+        #expect(Set(first.map(\.telemetryJSON)).count == 2 && first[0].telemetryJSON != nil, "each attempt keeps its telemetry")
+        let raw = try String(
+            contentsOf: h.root.appendingPathComponent("kb/reports/bundle-reviews/sweep-\(id)-b1-attempt-1/bundle-output.md"),
+            encoding: .utf8)
+        #expect(raw.contains("=== NOTE START: \(notes[0]) ===") && !raw.contains("=== NOTE START: \(notes[1]) ==="))
         #expect(batches["\(id)-b2"]?.map(\.status) == [.completed, .completed, .completed])
         let third = try #require(batches["\(id)-b3"])
         #expect(third.count == 2, "each attempt of the dead batch has its own run")
         #expect(third.allSatisfy { $0.status == .failed && $0.failureReason == "codex exited 3" })
-        #expect(h.files("failed") == ["\(id)-b3.error.json", "\(id)-b3.json"])
-        #expect(h.files("done").contains("\(id)-b1.json") && h.files("done").contains("\(id)-b2.json"))
+        #expect(h.files("failed") == ["\(id)-b1.error.json", "\(id)-b1.json", "\(id)-b3.error.json", "\(id)-b3.json"])
+        #expect(h.files("done").contains("\(id)-b2.json"))
 
         let result = try h.sidecar("done", "\(id).result.json")
-        #expect(result["reviewed"] as? Int == 5 && result["failed"] as? Int == 2)
-        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["done", "done", "failed"])
+        #expect(result["reviewed"] as? Int == 3 && result["failed"] as? Int == 4)
+        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["failed", "done", "failed"])
     }
 
     @Test func aWorkerKilledDuringExpansionNeitherLosesNorDuplicatesABatch() throws {
