@@ -194,3 +194,30 @@ import Testing
         #expect(result["reviewed"] as? Int == 1)
     }
 }
+
+extension SweepE2ETests {
+    /// `current_only` (`--stale --current`) selects, as the original does, the stale notes whose
+    /// frontmatter says `status: current`, reviewed before or not; other notes stay out.
+    @Test func aCurrentOnlyStaleSweepTakesTheCurrentNotesReviewedOrNot() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        try h.sample.write(SampleKB.noteB, "---\ntitle: B\nstatus: current\ntraits: []\n---\nBeta body.\n")
+        try h.sample.write(SampleKB.noteC, "---\ntitle: C\nstatus: draft\ntraits: [draft]\n---\nGamma body.\n")
+        try h.sample.write("kb/notes/d.md", "---\ntitle: D\nstatus: current\ntraits: []\n---\nDelta body.\n")
+        try h.sample.commit("statuses")
+        let model = "gpt-5-4-xhigh"
+        let first = try h.enqueueSweep(SampleKB.residue, ["--note", SampleKB.noteB], model: model)
+        #expect(try h.workOnce().status == 0)
+        #expect(try h.batchRuns(first).values.flatMap { $0 }.map(\.status) == [.completed])
+        try h.sample.write(SampleKB.noteB, "---\ntitle: B\nstatus: current\ntraits: []\n---\nBeta body, edited.\n")
+        try h.sample.commit("edit b")
+
+        let sweep = try h.enqueueSweep(SampleKB.residue, ["--stale", "--current"], model: model)
+        #expect(try h.jobFile("new", sweep)["select"] as? [String: Bool] == ["stale": true, "current_only": true])
+        #expect(try h.workOnce().status == 0)
+        let runs = try h.batchRuns(sweep).values.flatMap { $0 }
+        #expect(runs.map(\.notePath).sorted() == [SampleKB.noteB, "kb/notes/d.md"], "b changed since its review, d never reviewed")
+        #expect(runs.allSatisfy { $0.status == .completed })
+    }
+}
