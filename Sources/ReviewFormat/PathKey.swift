@@ -2,7 +2,7 @@
 ///
 /// `String` equality and hashing are canonical equivalence, so a `Set<String>` holds only one
 /// of `café.md` spelled NFC and spelled NFD. File names are bytes, and such twins are two notes
-/// (SPEC §1): every collection keyed by a path goes through this type.
+/// (SPEC §1): collections keyed by note paths go through this type.
 public struct PathKey: Hashable, Sendable, CustomStringConvertible {
     public let path: String
 
