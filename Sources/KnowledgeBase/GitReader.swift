@@ -36,6 +36,7 @@ final class GitReader: Sendable {
     let storage: LastCommitStorage?
     private let state = Mutex<State>(State())
     private let walks = Atomic<Int>(0)
+    private let visited = Atomic<Int>(0)
 
     struct State: Sendable {
         var opened: Opened?
@@ -57,6 +58,9 @@ final class GitReader: Sendable {
 
     /// History walks run so far (zero while HEAD stays where the index is).
     var historyWalks: Int { walks.load(ordering: .relaxed) }
+
+    /// Commits those walks visited, all together.
+    var commitsVisited: Int { visited.load(ordering: .relaxed) }
 
     func opened() throws -> Opened {
         try state.withLock { state in
@@ -100,8 +104,9 @@ final class GitReader: Sendable {
             let paths =
                 try repository.blobPaths(head: head, under: opened.prefix + Array(notesRoot.utf8), recursive: false)
                 + repository.blobPaths(head: head, under: opened.prefix + Array(gatesRoot.utf8), recursive: true)
-            let commits = try repository.lastCommits(head: head, paths: paths, known: base).commits
+            let (commits, visitedNow) = try repository.lastCommits(head: head, paths: paths, known: base)
             walks.add(1, ordering: .relaxed)
+            visited.add(visitedNow, ordering: .relaxed)
             state.index = (head, commits)
             storage?.save(scope, head.hex, Self.encode(commits))
             return commits

@@ -86,6 +86,10 @@ extension KnowledgeBase {
     /// History walks this knowledge base ran to build its last-commit index (zero while HEAD stays put).
     public var historyWalks: Int { git.historyWalks }
 
+    /// Commits those walks visited, all together: a walk after HEAD moved forward visits only
+    /// the new commits.
+    public var historyCommitsVisited: Int { git.commitsVisited }
+
     /// What git knows of one KB file: its entry in HEAD and in the index, and the blob id of the
     /// work-tree file.
     struct FileState {

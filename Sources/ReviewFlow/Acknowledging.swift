@@ -1,5 +1,6 @@
 import Foundation
 public import KnowledgeBase
+import ReviewFormat
 public import ReviewStore
 
 /// What `revq ack` acknowledges (SPEC §2): a (note, gate) pair's current content accepted on
@@ -36,18 +37,20 @@ public enum Acknowledging {
         guard !changed.isEmpty else { return [] }
         let acceptances = try store.currentAcceptances(modelId: modelId)
         let previousTexts = try kb.blobTexts(changed.compactMap { acceptances[PairKey($0.notePath, $0.gateId)]?.acceptedNoteSha })
-        var watches: [String: Set<NotePart>?] = [:]
-        var currentParts: [String: NoteParts?] = [:]
+        // Caches by byte keys: a note's NFC or NFD twin is another note (see `PathKey`).
+        var watches: [PathKey: Set<NotePart>?] = [:]
+        var currentParts: [PathKey: NoteParts?] = [:]
         let qualifying = try changed.filter { candidate in
-            if watches[candidate.gateId] == nil {
+            let (note, gate) = (PathKey(candidate.notePath), PathKey(candidate.gateId))
+            if watches[gate] == nil {
                 let path = "\(kb.gatesRoot)/\(candidate.gateId).md"
                 let text = try? String(contentsOf: kb.root.appendingPathComponent(path), encoding: .utf8)
-                watches[candidate.gateId] = text.flatMap { NotePart.watched(by: $0, path: path) }
+                watches[gate] = text.flatMap { NotePart.watched(by: $0, path: path) }
             }
-            if currentParts[candidate.notePath] == nil {
-                currentParts[candidate.notePath] = NoteParts(text: try kb.note(candidate.notePath).text, path: candidate.notePath)
+            if currentParts[note] == nil {
+                currentParts[note] = NoteParts(text: try kb.note(candidate.notePath).text, path: candidate.notePath)
             }
-            guard let watched = watches[candidate.gateId] ?? nil, let current = currentParts[candidate.notePath] ?? nil,
+            guard let watched = watches[gate] ?? nil, let current = currentParts[note] ?? nil,
                 let sha = acceptances[PairKey(candidate.notePath, candidate.gateId)]?.acceptedNoteSha,
                 let previous = previousTexts[sha].flatMap({ NoteParts(text: $0, path: candidate.notePath) })
             else { return false }

@@ -37,10 +37,11 @@ public enum FindingsSelection {
     public static func select(
         kb: KnowledgeBase, store: ReviewStore, modelId: String, notePaths: [String], gateArguments: [String]
     ) throws -> [ReviewFindings] {
-        let notes = Set(try notePaths.map(kb.notePath))
-        let gates = Set(try gateArguments.flatMap(kb.gateIds))
+        // Byte keys: a note's NFC or NFD twin is another note (see `PathKey`).
+        let notes = Set(try notePaths.map(kb.notePath).map(PathKey.init))
+        let gates = Set(try gateArguments.flatMap(kb.gateIds).map(PathKey.init))
         let reviews = try store.currentReviews(modelId: modelId, decisions: [.warn, .fail, .error]).filter {
-            (notes.isEmpty || notes.contains($0.notePath)) && (gates.isEmpty || gates.contains($0.gateId))
+            (notes.isEmpty || notes.contains(PathKey($0.notePath))) && (gates.isEmpty || gates.contains(PathKey($0.gateId)))
         }
         let gatePaths = Set(reviews.map { "\(kb.gatesRoot)/\($0.gateId).md" })
         let onDisk = try kb.diskBlobShas(
@@ -48,7 +49,8 @@ public enum FindingsSelection {
         return reviews.map { review in
             ReviewFindings(
                 note: review.notePath, gate: review.gateId, decision: review.decision, reviewId: review.reviewId,
-                reviewRunId: review.reviewRunId, gateChanged: onDisk["\(kb.gatesRoot)/\(review.gateId).md"] != review.acceptedGateSha,
+                reviewRunId: review.reviewRunId,
+                gateChanged: onDisk[PathKey("\(kb.gatesRoot)/\(review.gateId).md")] != review.acceptedGateSha,
                 findings: FindingLines.extract(review.rationaleMarkdown))
         }
     }

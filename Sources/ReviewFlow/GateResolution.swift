@@ -1,4 +1,5 @@
 public import KnowledgeBase
+import ReviewFormat
 
 /// The requested gate set of a note, with what was left out and why (`revq gates`).
 public struct GateResolution: Sendable, Equatable, Codable {
@@ -45,7 +46,7 @@ public struct GateResolution: Sendable, Equatable, Codable {
         let onDisk = try kb.diskBlobShas(applicable.map(\.path))
         let committed = (try? kb.gateShas(applicable)) ?? [:]
         let gates = applicable.enumerated().map { ordinal, gate in
-            let sha = onDisk[gate.path] ?? ""
+            let sha = onDisk[PathKey(gate.path)] ?? ""
             let isCommitted = committed.isEmpty ? (try? kb.gateShas([gate]))?[gate.id] == sha : committed[gate.id] == sha
             return Requested(id: gate.id, ordinal: ordinal, path: gate.path, sha: sha, committed: isCommitted)
         }

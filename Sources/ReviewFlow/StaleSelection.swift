@@ -1,4 +1,5 @@
 public import KnowledgeBase
+import ReviewFormat
 public import ReviewStore
 
 /// The stale (note, gate) pairs of a knowledge base under one partition.
@@ -32,7 +33,7 @@ public enum StaleSelection {
                 candidates.append(
                     StaleCandidate(
                         notePath: note.path, noteSha: current.sha, noteCommit: current.commit, gateId: gate.id,
-                        gateSha: gateShas[gate.path] ?? ""))
+                        gateSha: gateShas[PathKey(gate.path)] ?? ""))
             }
         }
         guard let store else {

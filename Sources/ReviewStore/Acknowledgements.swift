@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import ReviewFormat
 import RevqTime
 
 /// An acknowledgement to append: the pair's current content is accepted on the strength of
@@ -74,22 +75,12 @@ extension ReviewStore {
     }
 }
 
-/// A (note, gate) pair as a dictionary key.
+/// A (note, gate) pair as a dictionary key, compared byte for byte (see ``PathKey``).
 public struct PairKey: Hashable, Sendable {
-    public var notePath: String
-    public var gateId: String
+    public let note: PathKey
+    public let gate: PathKey
     public init(_ notePath: String, _ gateId: String) {
-        self.notePath = notePath
-        self.gateId = gateId
-    }
-
-    /// Byte for byte: `String` equality is canonical, and NFC and NFD spellings of a name are two notes.
-    public static func == (left: PairKey, right: PairKey) -> Bool {
-        left.notePath.utf8.elementsEqual(right.notePath.utf8) && left.gateId.utf8.elementsEqual(right.gateId.utf8)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(Array(notePath.utf8))
-        hasher.combine(Array(gateId.utf8))
+        note = PathKey(notePath)
+        gate = PathKey(gateId)
     }
 }

@@ -13,11 +13,12 @@ import Spool
 /// sweep prompt, the call's telemetry attached to every run, then each note recorded through
 /// `recordAndFinalizeRun` under the actual partition.
 ///
-/// - A batch-level failure (runner exit, timeout, a structural defect of the whole output) fails
-///   every run of the call with that reason and retries the batch; each attempt makes new runs.
-/// - A note whose block is missing from an otherwise well-formed output, or whose own gate block
-///   is defective, or whose recording fails, has its run failed with that reason; the batch
-///   still finishes (no retry), and the note counts as failed in the sweep.
+/// - A batch-level failure (runner exit, timeout, output that does not parse — as in the original,
+///   any defect of it, a missing or empty note block included) fails every run of the call with
+///   that reason and retries the batch; each attempt makes new runs. The raw output is kept in the
+///   attempt's `bundle-output.md`.
+/// - A note whose recording fails has its run failed with that reason; the batch still finishes
+///   (no retry), and the note counts as failed in the sweep.
 /// - A note that cannot be put in the prompt (gone, unreadable, a reserved sentinel line, the
 ///   gate no longer applies) gets no run at all: it is listed in the batch result as not
 ///   reviewed, with the reason, and counts as failed.
@@ -37,8 +38,9 @@ struct SweepBatch {
 
     private func execute(_ claimed: ClaimedJob, gateId: String, notes: [String]) async throws -> JobEnding {
         let job = claimed.job
-        let reviewed = Set(try context.store.runs(forJob: job.id.rawValue).filter { $0.run.status == .completed }.map(\.run.notePath))
-        let pending = notes.filter { !reviewed.contains($0) }
+        let reviewed = Set(
+            try context.store.runs(forJob: job.id.rawValue).filter { $0.run.status == .completed }.map { PathKey($0.run.notePath) })
+        let pending = notes.filter { !reviewed.contains(PathKey($0)) }
         guard !pending.isEmpty else { return try finish(claimed, notes: notes, skipped: [:], runIDs: []) }
         guard let profile = context.config.runners[job.runner] else {
             return try executor.settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
@@ -81,21 +83,21 @@ struct SweepBatch {
     }
 
     /// The notes that can go into the prompt, and why the others cannot.
-    private func prepare(_ paths: [String], gate: Gate) -> (notes: [Note], skipped: [String: String]) {
+    private func prepare(_ paths: [String], gate: Gate) -> (notes: [Note], skipped: [PathKey: String]) {
         var notes: [Note] = []
-        var skipped: [String: String] = [:]
+        var skipped: [PathKey: String] = [:]
         for path in paths {
             do {
                 let note = try context.kb.note(path)
                 guard gate.applies(to: note) else {
-                    skipped[path] = "gate \(gate.id) does not apply to note: \(path)"
+                    skipped[PathKey(path)] = "gate \(gate.id) does not apply to note: \(path)"
                     continue
                 }
                 // The prompt builder refuses a note holding a reserved sentinel line; ask it per note.
                 _ = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: [(note.path, note.text)])
                 notes.append(note)
             } catch {
-                skipped[path] = "\(error)"
+                skipped[PathKey(path)] = "\(error)"
             }
         }
         return (notes, skipped)
@@ -103,42 +105,36 @@ struct SweepBatch {
 
     private func runAndRecord(
         _ claimed: ClaimedJob, gate: Gate, notes: [Note], runIDs: [Int64], profile: RunnerProfile, allNotes: [String],
-        skipped: [String: String]
+        skipped: [PathKey: String]
     ) async throws -> JobEnding {
         let job = claimed.job
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
-        let directory = Self.directory(kb: context.kb, batch: job.id, attempt: claimed.attemptNumber)
+        let attemptFiles = ReviewArtifacts(kb: context.kb, sweepBatch: job.id.rawValue, attempt: claimed.attemptNumber)
         let outcome = await executor.runContained(
-            executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory.path), job: job)
+            executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: attemptFiles.directory.path), job: job)
         try await executor.attach(outcome, to: runIDs, job: job)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }
         if let verdict = executor.verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
             return try await executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
         }
-        let output: GateSweepOutput
+        let blocks: [GateBlock]
         switch parsed {
-        case .success(let parsedOutput):
-            output = parsedOutput
+        case .success(let parsedBlocks):
+            blocks = parsedBlocks
         case .failure(let error):
-            try? Data(outcome.bundleText.utf8).write(to: directory.appendingPathComponent("bundle-output.md"))
+            try? attemptFiles.writeBundle(outcome.bundleText)
             return try await executor.settle(claimed, failing: runIDs, .failed(reason: error.message), stderrTail: outcome.stderrTail)
         }
         let actual = executor.actualPartition(outcome, job: job, runIDs: runIDs)
-        for (path, runId) in zip(paths, runIDs) {
-            try record(output, note: path, run: runId, actualModelId: actual)
+        for ((path, block), runId) in zip(zip(paths, blocks), runIDs) {
+            try record(block, note: path, run: runId, actualModelId: actual)
         }
         return try finish(claimed, notes: allNotes, skipped: skipped, runIDs: runIDs)
     }
 
-    /// Records one note of a well-formed output: its review through `recordAndFinalizeRun`, or
-    /// its run failed with the reason its block is missing or defective.
-    private func record(_ output: GateSweepOutput, note: String, run runId: Int64, actualModelId: String?) throws {
-        guard let block = output.reviews[note] else {
-            let reason = output.defectiveNotes[note] ?? GateSweepParser.missingMessage([note])
-            try context.store.failRun(run: runId, reason: reason)
-            return
-        }
+    /// Records one note's review through `recordAndFinalizeRun`, and its artifacts.
+    private func record(_ block: GateBlock, note: String, run runId: Int64, actualModelId: String?) throws {
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: note, blocks: [block])
         try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
@@ -151,7 +147,7 @@ struct SweepBatch {
         try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
     }
 
-    private func finish(_ claimed: ClaimedJob, notes: [String], skipped: [String: String], runIDs: [Int64]) throws -> JobEnding {
+    private func finish(_ claimed: ClaimedJob, notes: [String], skipped: [PathKey: String], runIDs: [Int64]) throws -> JobEnding {
         let runs = try context.store.runs(forJob: claimed.id.rawValue).map(\.run)
         return try executor.settle(
             claimed, .finish(AttemptReport(runIDs: runIDs), result: Self.result(notes: notes, runs: runs, skipped: skipped)))
@@ -159,13 +155,13 @@ struct SweepBatch {
 
     /// `<batch id>.result.json`: per note its last run (id, status, decision or failure reason),
     /// or why it got none; `reviewed` and `failed` counts.
-    static func result(notes: [String], runs: [RunRecord], skipped: [String: String] = [:]) -> JSONValue {
-        let last = Dictionary(runs.map { ($0.notePath, $0) }) { $0.id > $1.id ? $0 : $1 }
+    static func result(notes: [String], runs: [RunRecord], skipped: [PathKey: String] = [:]) -> JSONValue {
+        let last = Dictionary(runs.map { (PathKey($0.notePath), $0) }) { $0.id > $1.id ? $0 : $1 }
         let entries: [JSONValue] = notes.map { note in
-            guard let run = last[note] else {
+            guard let run = last[PathKey(note)] else {
                 return .object([
                     ("note", .string(note)), ("run_id", .null), ("status", .string("not reviewed")),
-                    ("reason", .string(skipped[note] ?? "")),
+                    ("reason", .string(skipped[PathKey(note)] ?? "")),
                 ])
             }
             return .object([
@@ -173,15 +169,9 @@ struct SweepBatch {
                 ("model_id", .string(run.modelId)), ("reason", run.failureReason.map(JSONValue.string) ?? .null),
             ])
         }
-        let reviewed = notes.filter { last[$0]?.status == .completed }.count
+        let reviewed = notes.filter { last[PathKey($0)]?.status == .completed }.count
         return .object([
             ("notes", .array(entries)), ("reviewed", .integer(reviewed)), ("failed", .integer(notes.count - reviewed)),
         ])
-    }
-
-    /// Where a batch attempt's runner files go: `kb/reports/bundle-reviews/sweep-<batch id>-attempt-<n>/`
-    /// (each note's canonical bundle and gate file go to its own `review-run-<id>/`).
-    static func directory(kb: KnowledgeBase, batch: JobID, attempt: Int) -> URL {
-        kb.root.appendingPathComponent("kb/reports/bundle-reviews/sweep-\(batch.rawValue)-attempt-\(attempt)", isDirectory: true)
     }
 }

@@ -38,16 +38,16 @@ struct SweepExpansion {
         }
         let spool = context.spool
         let existing = try spool.batches(of: job.id)
-        var planned: Set<String> = []
+        var planned: Set<PathKey> = []
         for batch in existing {
             if case .sweep(_, .batch(_, let batchNotes), _)? = try spool.find(batch.id.rawValue)?.job?.work {
-                planned.formUnion(batchNotes)
+                planned.formUnion(batchNotes.map(PathKey.init))
             }
         }
         var number = existing.compactMap { Spool.batchNumber(of: $0.id, in: job.id) }.max() ?? 0
         let halt = ProcessInfo.processInfo.environment[Self.haltVariable].flatMap(Int.init)
         var created: [String] = []
-        var remaining = notes.filter { !planned.contains($0) }[...]
+        var remaining = notes.filter { !planned.contains(PathKey($0)) }[...]
         while !remaining.isEmpty {
             number += 1
             let batch = Job(
@@ -69,7 +69,8 @@ struct SweepExpansion {
         return JobEnding(name: job.id.fileName, state: finished ? .done : .waiting, readied: created)
     }
 
-    /// The notes of the sweep, resolved now, that the gate applies to.
+    /// The notes of the sweep, resolved now, that the gate applies to (names compared byte for
+    /// byte: NFC and NFD twins are two notes).
     func select(gateId: String, selection: Job.SweepSelection, model: String) throws -> [String] {
         let kb = context.kb
         guard try kb.gateIds(for: gateId) == [gateId] else {
@@ -79,8 +80,7 @@ struct SweepExpansion {
         _ = try kb.gateShas([gate])
         switch selection {
         case .notes(let paths), .batch(_, let paths):
-            var seen: Set<String> = []
-            return try paths.filter { seen.insert($0).inserted }.filter { try gate.applies(to: kb.note($0)) }
+            return try paths.uniquedByBytes().filter { try gate.applies(to: kb.note($0)) }
         case .stale(let currentOnly):
             let selection = try StaleSelection.select(
                 kb: kb, store: context.store, modelId: ModelPartition.requested(model), gateArguments: [gateId], notePaths: nil,

@@ -20,9 +20,9 @@ import Testing
                 .stdout
         }
 
-        /// Reviews note b against prose/clarity through the split path and returns the review id.
-        func review(_ text: String) throws -> String {
-            let id = try run(["run", "create", SampleKB.noteB, SampleKB.clarity, "--runner", "claude", "--model", "m"]).stdout
+        /// Reviews a note (b by default) against prose/clarity through the split path and returns the review id.
+        func review(_ text: String, note: String = SampleKB.noteB) throws -> String {
+            let id = try run(["run", "create", note, SampleKB.clarity, "--runner", "claude", "--model", "m"]).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             try sample.directory.write("review.md", text)
             #expect(try run(["run", "write-gate", "--run", id, "--gate", SampleKB.clarity, "--input-file", "review.md"]).status == 0)
@@ -143,5 +143,53 @@ import Testing
         let stale = try RevqBinary.run(["stale", "--model", "m", "prose", "--note", SampleKB.noteB], in: sample.root)
         #expect(stale.stdout.split(separator: "\n").contains { $0.hasPrefix("kb/notes/b.md") && $0.hasSuffix("missing-review") })
         #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("kb/reports").path))
+    }
+}
+
+extension FindingsAckCLITests {
+    /// The notes `ack --trivial --dry-run --json` would acknowledge.
+    func wouldAcknowledge(_ f: Fixture, _ extra: [String]) throws -> [String] {
+        let report = try #require(try f.json(["ack", "--trivial", "--dry-run", "--model", "m"] + extra) as? [String: Any])
+        return (report["acknowledged"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
+    }
+
+    /// As the original's selector: `--note` keeps the named notes, `--current` the notes whose
+    /// frontmatter says `status: current`, both together the notes that pass both.
+    @Test func trivialAcksNarrowedByNoteAndByCurrent() throws {
+        let f = try fixture()
+        defer { f.sample.remove() }
+        try f.sample.write(SampleKB.noteC, "---\ntitle: C\nstatus: current\ntraits: [draft]\n---\nGamma body.\n")
+        try f.sample.commit("c is current")
+        _ = try f.review("Clear.\n\n## Result: PASS\n")
+        _ = try f.review("Clear.\n\n## Result: PASS\n", note: SampleKB.noteC)
+        try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\ndescription: About beta.\n---\nBeta body.\n")
+        try f.sample.write(SampleKB.noteC, "---\ntitle: C\nstatus: current\ntraits: [draft]\ndescription: About gamma.\n---\nGamma body.\n")
+        try f.sample.commit("describe b and c")
+
+        #expect(try wouldAcknowledge(f, []) == [SampleKB.noteB, SampleKB.noteC])
+        #expect(try wouldAcknowledge(f, ["--note", SampleKB.noteB]) == [SampleKB.noteB])
+        #expect(try wouldAcknowledge(f, ["--current"]) == [SampleKB.noteC])
+        #expect(try wouldAcknowledge(f, ["--note", SampleKB.noteB, "--current"]).isEmpty)
+
+        let acked = try f.run(["ack", "--trivial", "--model", "m", "--note", "./kb/notes/b.md"])
+        #expect(acked.status == 0 && acked.stdout.hasPrefix("acknowledged kb/notes/b.md prose/clarity\n"), "\(acked.stderr)")
+        #expect(try wouldAcknowledge(f, []) == [SampleKB.noteC], "only the named note was acknowledged")
+    }
+
+    @Test func findingsOfNamedNotesOnly() throws {
+        let f = try fixture()
+        defer { f.sample.remove() }
+        _ = try f.review("- WARN: b is vague\n\n## Result: WARN\n")
+        _ = try f.review("- FAIL: c contradicts itself\n\n## Result: FAIL\n", note: SampleKB.noteC)
+        func notes(_ arguments: [String]) throws -> [String] {
+            try #require(try f.json(["findings"] + arguments + ["--model", "m"]) as? [[String: Any]]).compactMap { $0["note"] as? String }
+        }
+        #expect(try notes([]) == [SampleKB.noteB, SampleKB.noteC])
+        #expect(try notes([SampleKB.noteC]) == [SampleKB.noteC])
+        #expect(try notes(["./kb/notes/b.md"]) == [SampleKB.noteB])
+        #expect(try notes([SampleKB.noteB, SampleKB.noteC]) == [SampleKB.noteB, SampleKB.noteC])
+        #expect(try notes([SampleKB.noteA]).isEmpty, "a note without findings")
+        let text = try f.run(["findings", SampleKB.noteC, "--model", "m"])
+        #expect(text.status == 0 && text.stdout.contains("c contradicts itself") && !text.stdout.contains("b is vague"))
     }
 }

@@ -110,3 +110,56 @@ import Testing
         #expect(result.stderr.hasPrefix("revq: error: ") && result.stderr.contains("stroe (line 2): unknown key"))
     }
 }
+
+extension SplitPathCLITests {
+    /// A leading `<!-- REVIEW-METADATA … -->` block is no part of the review: the stored text,
+    /// the gate file and the bundle hold the canonical review without it.
+    @Test func writeGateDropsALeadingMetadataBlock() throws {
+        let sample = try SampleKB()
+        defer { sample.remove() }
+        let id = try RevqBinary.run(
+            ["run", "create", SampleKB.noteB, SampleKB.clarity, "--runner", "codex", "--model", "m"], in: sample.root
+        )
+        .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try sample.directory.write(
+            "review.md", "<!-- REVIEW-METADATA\nmodel: x\nrun: 3\n-->\n\nThe review.\n\n\n\n- WARN: thin\n\n## Result: WARN\n")
+        let written = try RevqBinary.run(
+            ["run", "write-gate", "--run", id, "--gate", SampleKB.clarity, "--input-file", "review.md"], in: sample.root)
+        #expect(written.stdout == "recorded \(id) prose/clarity warn\n", "\(written.stderr)")
+        #expect(try RevqBinary.run(["run", "finalize", "--run", id], in: sample.root).stdout == "completed \(id) 1\n")
+        let canonical = "The review.\n\n- WARN: thin\n\n## Result: WARN\n"
+        let stored = try Command.run(
+            "/usr/bin/env",
+            [
+                "sqlite3", sample.root.appendingPathComponent("kb/reports/review-store.sqlite").path,
+                "SELECT rationale_markdown FROM gate_reviews WHERE review_run_id = \(id)",
+            ]
+        ).stdout
+        #expect(stored == canonical + "\n", "sqlite3 ends the row with a newline")
+        let artifacts = sample.root.appendingPathComponent("kb/reports/bundle-reviews/review-run-\(id)")
+        #expect(try String(contentsOf: artifacts.appendingPathComponent("prose__clarity.md"), encoding: .utf8) == canonical)
+        let bundle = try String(contentsOf: artifacts.appendingPathComponent("bundle-output.md"), encoding: .utf8)
+        #expect(bundle.contains(canonical) && !bundle.contains("REVIEW-METADATA"))
+    }
+
+    @Test func gatesPrintsATableAndTheSkippedGates() throws {
+        let sample = try SampleKB()
+        defer { sample.remove() }
+        try sample.write(
+            "kb/instructions/review-gates/prose/clarity.md", SampleKB.gate(id: SampleKB.clarity, text: "Edited, not committed."))
+        let shown = try RevqBinary.run(["gates", SampleKB.noteB, "prose", "semantic", SampleKB.residue], in: sample.root)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let lines = shown.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        func sha(_ path: String) throws -> String {
+            try sample.git(["hash-object", path]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(
+            lines == [
+                ["ORDINAL", "GATE", "SHA", "COMMITTED"],
+                ["0", SampleKB.clarity, try sha("kb/instructions/review-gates/prose/clarity.md"), "no"],
+                ["1", SampleKB.residue, try sha("kb/instructions/review-gates/prose/source-residue.md"), "yes"],
+                ["skipped", "semantic/grounding-alignment:", "requires", "trait", "sourced"],
+                ["skipped", "prose/source-residue:", "repeated"],
+            ])
+    }
+}

@@ -20,18 +20,22 @@ enum Messages {
         }
     }
 
-    /// Checks a gate-sweep parser message that concerns the whole output.
-    static func checkSweep(_ message: String, notes: [String]) throws(Violation) {
+    /// Checks a gate-sweep parser message: one of the SPEC §3 note forms naming notes consistently
+    /// with `notes`, or a bundle message about the gate inside a note block.
+    static func checkSweep(_ message: String, notes: [String], gate: String) throws(Violation) {
         let named = message.split(separator: ": ", maxSplits: 1).last.map(String.init) ?? ""
         if message.hasPrefix("unexpected note in gate sweep output: ") {
             try require(!notes.contains(named), "an expected note reported as unexpected: \(message)")
-        } else if message.hasPrefix("duplicate note in gate sweep output: ") || message.hasPrefix("unterminated note review block: ") {
+        } else if message.hasPrefix("duplicate note in gate sweep output: ") || message.hasPrefix("unterminated note review block: ")
+            || message.hasPrefix("empty note review block: ")
+        {
             try require(notes.contains(named), "a defect of a note that was not accepted: \(message)")
-        } else {
-            let documented = [
-                "nested note review start before closing ", "note review end without start: ", "note review end mismatch: expected ",
-            ]
-            try require(documented.contains(where: message.hasPrefix), "undocumented sweep error: \(message)")
+        } else if message.hasPrefix("missing note reviews in gate sweep output: ") {
+            try require(isOrderedSubset(named.components(separatedBy: ", "), of: notes), "missing notes not in order: \(message)")
+        } else if !["nested note review start before closing ", "note review end without start: ", "note review end mismatch: expected "]
+            .contains(where: message.hasPrefix)
+        {
+            try checkBundle(message, expected: [gate])
         }
     }
 

@@ -60,6 +60,7 @@ import Testing
         }
         for (path, value) in zip(notes, provenance) {
             let clean = try git(["status", "--porcelain", "--untracked-files=all", "--", path]).isEmpty
+            #expect((value.commit == nil) == !clean, "dirty or uncommitted as git status says: \(path)", sourceLocation: sourceLocation)
             let expected =
                 clean
                 ? NoteProvenance(sha: try git(["rev-parse", "HEAD:./\(path)"]), commit: try git(["log", "-1", "--format=%H", "--", path]))
@@ -69,10 +70,36 @@ import Testing
         }
         let gatePaths = try FileManager.default.subpathsOfDirectory(atPath: kb.root.appendingPathComponent(kb.gatesRoot).path)
             .filter { $0.hasSuffix(".md") }.map { "\(kb.gatesRoot)/\($0)" }
-        let committed = try gatePaths.filter { try !git(["ls-files", "--", $0]).isEmpty }
+        let committed = try gatePaths.filter { try !git(["ls-tree", "--name-only", "HEAD", "--", $0]).isEmpty }
         let lastCommits = try kb.lastCommits(committed)
         for (path, commit) in zip(committed, lastCommits) {
             #expect(commit == (try git(["log", "-1", "--format=%H", "--", path])), "\(path)", sourceLocation: sourceLocation)
+        }
+        try expectGatesExact(kb, paths: gatePaths, git: git, sourceLocation: sourceLocation)
+    }
+
+    /// A gate's sha for a review is `git rev-parse HEAD:<path>` when `git status` shows nothing
+    /// for it; one not in HEAD is refused as not committed, one that `git status` lists as
+    /// uncommitted changes. Its sha for selection is `git hash-object` of the file on disk.
+    func expectGatesExact(
+        _ kb: KnowledgeBase, paths: [String], git: ([String]) throws -> String, sourceLocation: SourceLocation
+    ) throws {
+        for path in paths {
+            let gate = try kb.gate(String(path.dropFirst(kb.gatesRoot.count + 1).dropLast(3)))
+            let inHead = try !git(["ls-tree", "--name-only", "HEAD", "--", path]).isEmpty
+            let clean = try git(["status", "--porcelain", "--untracked-files=all", "--", path]).isEmpty
+            let review = { try kb.gateShas([gate])[gate.id] }
+            if !inHead {
+                let error = "gate is not committed: \(path) (review baselines must come from committed gate content)"
+                #expect(throws: KnowledgeBaseError(error), "\(path)", sourceLocation: sourceLocation) { try review() }
+            } else if !clean {
+                let error = "gate has uncommitted changes: \(path) (review baselines must come from committed gate content)"
+                #expect(throws: KnowledgeBaseError(error), "\(path)", sourceLocation: sourceLocation) { try review() }
+            } else {
+                #expect(try review() == (try git(["rev-parse", "HEAD:./\(path)"])), "\(path)", sourceLocation: sourceLocation)
+            }
+            #expect(
+                try kb.diskBlobShas([path]).values.first == (try git(["hash-object", path])), "\(path)", sourceLocation: sourceLocation)
         }
     }
 
@@ -123,6 +150,10 @@ import Testing
         try repo.write("kb/notes/dirty.md", Self.note("edited in the work tree"))
         try repo.write("kb/notes/untracked.md", Self.note("never added"))
         try repo.git(["update-index", "--chmod=+x", "kb/notes/new-name.md"])
+        try repo.write("kb/instructions/review-gates/prose/g.md", "---\n---\ngate, edited\n")
+        try repo.write("kb/instructions/review-gates/prose/staged.md", "---\n---\nstaged, never committed\n")
+        try repo.git(["add", "kb/instructions/review-gates/prose/staged.md"])
+        try repo.write("kb/instructions/review-gates/prose/untracked.md", "---\n---\nnever added\n")
         try expectExact(KnowledgeBase(root: repo.kbRoot), workTree: repo.top)
     }
 
@@ -217,7 +248,15 @@ import Testing
         try repo.commit("one more", date: 2_000)
         let after = try kb.noteProvenance(paths)
         #expect(kb.historyWalks == 2)
+        #expect(kb.historyCommitsVisited == 2, "the root commit, then only the new one")
         #expect(after[3].commit == (try repo.git(["rev-parse", "HEAD"])))
+        for index in 0..<3 {
+            try repo.write("kb/notes/n\(index + 10).md", Self.note("again \(index)"))
+            try repo.commit("more \(index)", date: 3_000 + index)
+        }
+        _ = try kb.noteProvenance(paths)
+        #expect(kb.historyWalks == 3)
+        #expect(kb.historyCommitsVisited == 5, "three new commits: three more visits")
         try expectExact(kb, workTree: repo.top)
     }
 }

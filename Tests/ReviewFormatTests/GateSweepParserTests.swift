@@ -2,6 +2,8 @@ import Testing
 
 @testable import ReviewFormat
 
+/// The gate-sweep output parser, held to the original's rules: the output is used whole or
+/// fails whole, with the original's messages.
 @Suite struct GateSweepParserTests {
     let gate = "prose/source-residue"
 
@@ -18,30 +20,38 @@ import Testing
         }
     }
 
-    @Test func parsesTheSampleSweep() throws {
-        let notes = ["kb/notes/a.md", "kb/notes/b.md"]
-        let output = try GateSweepParser.parse(try fixture("sweep-ok.md"), gateId: gate, notes: notes)
-        #expect(output.reviews["kb/notes/a.md"]?.decision == .pass)
-        #expect(output.reviews["kb/notes/b.md"]?.decision == .fail)
-        #expect(output.reviews["kb/notes/b.md"]?.canonicalText.contains("A remark inside") == false)
-        #expect(output.missingNotes.isEmpty && output.defectiveNotes.isEmpty)
+    @Test func parsesTheSampleSweepInBatchOrder() throws {
+        let blocks = try GateSweepParser.parse(try fixture("sweep-ok.md"), gateId: gate, notes: ["kb/notes/b.md", "kb/notes/a.md"])
+        #expect(blocks.map(\.decision) == [.fail, .pass])
+        #expect(blocks[0].canonicalText.contains("A remark inside") == false)
     }
 
-    @Test func missingNotesAreReportedNotThrown() throws {
-        let output = try GateSweepParser.parse(block("a.md", "Fine.\n## Result: PASS"), gateId: gate, notes: ["a.md", "b.md", "c.md"])
-        #expect(output.reviews.keys.sorted() == ["a.md"])
-        #expect(output.missingNotes == ["b.md", "c.md"])
-        #expect(output.missingNotesMessage == "missing note reviews in gate sweep output: b.md, c.md")
+    @Test func missingNotesFailTheWholeOutput() {
+        #expect(
+            error(block("a.md", "Fine.\n## Result: PASS"), notes: ["a.md", "b.md", "c.md"])
+                == "missing note reviews in gate sweep output: b.md, c.md")
     }
 
-    @Test func aDefectInsideOneNoteConcernsThatNoteOnly() throws {
+    @Test func aDefectInsideOneNoteFailsTheWholeOutput() {
         let broken = "=== NOTE START: b.md ===\nno gate block here\n=== NOTE END: b.md ==="
-        let output = try GateSweepParser.parse(block("a.md", "ok\n## Result: PASS") + "\n" + broken, gateId: gate, notes: ["a.md", "b.md"])
-        #expect(output.reviews["a.md"] != nil)
-        #expect(output.defectiveNotes == ["b.md": "missing gate reviews in bundle output: \(gate)"])
+        #expect(
+            error(block("a.md", "ok\n## Result: PASS") + "\n" + broken, notes: ["a.md", "b.md"])
+                == "missing gate reviews in bundle output: \(gate)")
     }
 
-    @Test func structuralErrorsThrow() {
+    @Test func anEmptyNoteBlockFailsTheWholeOutput() {
+        let empty = "=== NOTE START: b.md ===\n  \n=== NOTE END: b.md ==="
+        #expect(error(block("a.md", "ok\n## Result: PASS") + "\n" + empty, notes: ["a.md", "b.md"]) == "empty note review block: b.md")
+    }
+
+    /// As in the original, a note block is checked when it closes: a defect in an earlier block
+    /// is reported before a later structural one.
+    @Test func theFirstDefectInReadingOrderIsReported() {
+        let empty = "=== NOTE START: a.md ===\n=== NOTE END: a.md ==="
+        #expect(error(empty + "\n=== NOTE END: b.md ===", notes: ["a.md", "b.md"]) == "empty note review block: a.md")
+    }
+
+    @Test func structuralErrors() {
         let notes = ["a.md", "b.md"]
         #expect(error("=== NOTE START: a.md ===\n=== NOTE START: b.md ===", notes: notes) == "nested note review start before closing a.md")
         #expect(error(block("z.md", "x"), notes: notes) == "unexpected note in gate sweep output: z.md")
@@ -52,13 +62,20 @@ import Testing
         )
         #expect(error("=== NOTE START: a.md ===\ntext", notes: notes) == "unterminated note review block: a.md")
     }
-}
 
-extension GateSweepParserTests {
-    @Test func anEmptyNoteBlockConcernsThatNoteOnly() throws {
-        let empty = "=== NOTE START: b.md ===\n  \n=== NOTE END: b.md ==="
-        let output = try GateSweepParser.parse(block("a.md", "ok\n## Result: PASS") + "\n" + empty, gateId: gate, notes: ["a.md", "b.md"])
-        #expect(output.reviews["a.md"] != nil)
-        #expect(output.defectiveNotes == ["b.md": "empty note review block: b.md"])
+    /// `café.md` spelled NFC and NFD are two notes: each needs its own block, and neither block
+    /// stands for the other.
+    @Test func normalisationTwinsAreTwoNotes() throws {
+        let nfc = "kb/notes/caf\u{E9}.md"
+        let nfd = "kb/notes/cafe\u{301}.md"
+        #expect(nfc == nfd, "Swift's String equality is canonical: the reason for byte keys")
+        let both = block(nfc, "NFC fine.\n## Result: PASS") + "\n" + block(nfd, "- WARN: NFD soft.\n\n## Result: WARN")
+        #expect(try GateSweepParser.parse(both, gateId: gate, notes: [nfc, nfd]).map(\.decision) == [.pass, .warn])
+        #expect(try GateSweepParser.parse(both, gateId: gate, notes: [nfd, nfc]).map(\.decision) == [.warn, .pass])
+        #expect(error(block(nfc, "ok\n## Result: PASS"), notes: [nfc, nfd]) == "missing note reviews in gate sweep output: \(nfd)")
+        #expect(error(block(nfd, "ok\n## Result: PASS"), notes: [nfc]) == "unexpected note in gate sweep output: \(nfd)")
+        #expect(
+            error("=== NOTE START: \(nfc) ===\n=== NOTE END: \(nfd) ===", notes: [nfc, nfd])
+                == "note review end mismatch: expected \(nfc), found \(nfd)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KnowledgeBase
 import ReviewFlow
+import ReviewFormat
 import ReviewStore
 import TestSupport
 import Testing
@@ -79,11 +80,11 @@ extension SelectorParityTests {
         try f.sample.write(SampleKB.noteC, "---\ntitle: C2\ntraits: [draft]\n---\nGamma body.\n")
         let kb = KnowledgeBase(root: f.sample.root)
         let diffs = try kb.diffs(since: commit, paths: [SampleKB.noteA, SampleKB.noteB, SampleKB.noteC])
-        #expect(diffs.keys.sorted() == [SampleKB.noteB, SampleKB.noteC], "an unchanged note has no diff")
-        #expect(diffs[SampleKB.noteB]?.contains("-Beta body.\n+Beta body, edited.\n") == true)
-        #expect(diffs[SampleKB.noteC]?.hasPrefix("diff --git a/kb/notes/c.md b/kb/notes/c.md\n") == true)
+        #expect(Set(diffs.keys) == [PathKey(SampleKB.noteB), PathKey(SampleKB.noteC)], "an unchanged note has no diff")
+        #expect(diffs[PathKey(SampleKB.noteB)]?.contains("-Beta body.\n+Beta body, edited.\n") == true)
+        #expect(diffs[PathKey(SampleKB.noteC)]?.hasPrefix("diff --git a/kb/notes/c.md b/kb/notes/c.md\n") == true)
         for note in [SampleKB.noteB, SampleKB.noteC] {
-            #expect(diffs[note] == (try f.sample.git(["diff", "--no-color", "--no-ext-diff", commit, "--", note])))
+            #expect(diffs[PathKey(note)] == (try f.sample.git(["diff", "--no-color", "--no-ext-diff", commit, "--", note])))
         }
     }
 }

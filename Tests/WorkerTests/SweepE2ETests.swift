@@ -47,7 +47,9 @@ import Testing
         #expect(try String(contentsOf: h.root.appendingPathComponent("completion.txt"), encoding: .utf8) == "reviewed-7\n")
     }
 
-    @Test func aMissingNoteFailsOnlyItsRunAndADeadBatchLeavesTheOthersAndTheSweepDone() throws {
+    /// As in the original, output that lacks a note does not parse: the whole batch fails (and is
+    /// retried, as any output that does not parse), keeping the raw output; other batches go on.
+    @Test func aMissingNoteFailsItsWholeBatchAndADeadBatchLeavesTheOthersAndTheSweepDone() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
         try h.installSweepCodex()
@@ -57,23 +59,27 @@ import Testing
         let id = try h.enqueueSweep(SampleKB.residue, notes.flatMap { ["--note", $0] }, ["--batch-size", "3", "--max-attempts", "2"])
         let worker = try h.workOnce()
         #expect(worker.status == 0, "\(worker.stderr)")
-        #expect(worker.stderr.contains("sweep \(id): reviewed 5 notes in 3 batches, 2 failed"))
+        #expect(worker.stderr.contains("sweep \(id): reviewed 3 notes in 3 batches, 4 failed"))
 
         let batches = try h.batchRuns(id)
         let first = try #require(batches["\(id)-b1"])
-        #expect(first.map(\.status) == [.completed, .failed, .completed])
-        #expect(first[1].failureReason == "missing note reviews in gate sweep output: \(notes[1])")
-        #expect(first[1].telemetryJSON == first[0].telemetryJSON, "the failed note keeps the batch's telemetry")
+        #expect(first.count == 6, "two attempts of three runs")
+        #expect(first.allSatisfy { $0.status == .failed && $0.failureReason == "missing note reviews in gate sweep output: \(notes[1])" })
+        #expect(Set(first.map(\.telemetryJSON)).count == 2 && first[0].telemetryJSON != nil, "each attempt keeps its telemetry")
+        let raw = try String(
+            contentsOf: h.root.appendingPathComponent("kb/reports/bundle-reviews/sweep-\(id)-b1-attempt-1/bundle-output.md"),
+            encoding: .utf8)
+        #expect(raw.contains("=== NOTE START: \(notes[0]) ===") && !raw.contains("=== NOTE START: \(notes[1]) ==="))
         #expect(batches["\(id)-b2"]?.map(\.status) == [.completed, .completed, .completed])
         let third = try #require(batches["\(id)-b3"])
         #expect(third.count == 2, "each attempt of the dead batch has its own run")
         #expect(third.allSatisfy { $0.status == .failed && $0.failureReason == "codex exited 3" })
-        #expect(h.files("failed") == ["\(id)-b3.error.json", "\(id)-b3.json"])
-        #expect(h.files("done").contains("\(id)-b1.json") && h.files("done").contains("\(id)-b2.json"))
+        #expect(h.files("failed") == ["\(id)-b1.error.json", "\(id)-b1.json", "\(id)-b3.error.json", "\(id)-b3.json"])
+        #expect(h.files("done").contains("\(id)-b2.json"))
 
         let result = try h.sidecar("done", "\(id).result.json")
-        #expect(result["reviewed"] as? Int == 5 && result["failed"] as? Int == 2)
-        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["done", "done", "failed"])
+        #expect(result["reviewed"] as? Int == 3 && result["failed"] as? Int == 4)
+        #expect((result["batches"] as? [[String: Any]])?.map { $0["state"] as? String } == ["failed", "done", "failed"])
     }
 
     @Test func aWorkerKilledDuringExpansionNeitherLosesNorDuplicatesABatch() throws {
@@ -186,5 +192,32 @@ import Testing
         let command = (result["completion_commands"] as? [[String: Any]])?.first
         #expect(command?["end"] as? String == "not run again: the worker exited while the completion commands ran")
         #expect(result["reviewed"] as? Int == 1)
+    }
+}
+
+extension SweepE2ETests {
+    /// `current_only` (`--stale --current`) selects, as the original does, the stale notes whose
+    /// frontmatter says `status: current`, reviewed before or not; other notes stay out.
+    @Test func aCurrentOnlyStaleSweepTakesTheCurrentNotesReviewedOrNot() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        try h.installSweepCodex()
+        try h.sample.write(SampleKB.noteB, "---\ntitle: B\nstatus: current\ntraits: []\n---\nBeta body.\n")
+        try h.sample.write(SampleKB.noteC, "---\ntitle: C\nstatus: draft\ntraits: [draft]\n---\nGamma body.\n")
+        try h.sample.write("kb/notes/d.md", "---\ntitle: D\nstatus: current\ntraits: []\n---\nDelta body.\n")
+        try h.sample.commit("statuses")
+        let model = "gpt-5-4-xhigh"
+        let first = try h.enqueueSweep(SampleKB.residue, ["--note", SampleKB.noteB], model: model)
+        #expect(try h.workOnce().status == 0)
+        #expect(try h.batchRuns(first).values.flatMap { $0 }.map(\.status) == [.completed])
+        try h.sample.write(SampleKB.noteB, "---\ntitle: B\nstatus: current\ntraits: []\n---\nBeta body, edited.\n")
+        try h.sample.commit("edit b")
+
+        let sweep = try h.enqueueSweep(SampleKB.residue, ["--stale", "--current"], model: model)
+        #expect(try h.jobFile("new", sweep)["select"] as? [String: Bool] == ["stale": true, "current_only": true])
+        #expect(try h.workOnce().status == 0)
+        let runs = try h.batchRuns(sweep).values.flatMap { $0 }
+        #expect(runs.map(\.notePath).sorted() == [SampleKB.noteB, "kb/notes/d.md"], "b changed since its review, d never reviewed")
+        #expect(runs.allSatisfy { $0.status == .completed })
     }
 }
