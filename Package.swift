@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Git", dependencies: ["CGit2"], swiftSettings: swiftSettings),
         .target(
             name: "KnowledgeBase",
-            dependencies: ["ReviewFormat", "Git", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ReviewFormat", "Git", "SystemFiles", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -47,7 +47,8 @@ let package = Package(
         ),
         /// The GNU and Linux calls Swift cannot import, as plain C functions (see its header).
         .target(name: "CLinuxShims"),
-        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims"], swiftSettings: swiftSettings),
+        .target(name: "SystemFiles", swiftSettings: swiftSettings),
+        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims", "SystemFiles"], swiftSettings: swiftSettings),
         .target(
             name: "Usage", dependencies: ["ReviewStore", "Runner", "RevqConfig", "RevqTime"], swiftSettings: swiftSettings
         ),
@@ -72,7 +73,7 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Runner",
-                "WorkerMetrics",
+                "SystemFiles", "WorkerMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,12 +84,12 @@ let package = Package(
             dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims"], swiftSettings: swiftSettings),
+        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims", "SystemFiles"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "revq",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Runner", "Spool", "Worker",
-                "Usage", "WorkerMetrics", "StatusServer",
+                "SystemFiles", "Usage", "WorkerMetrics", "StatusServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -129,6 +130,7 @@ let package = Package(
         ),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
         .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
+        .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "CLinuxShims"], swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "CLinuxShims", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

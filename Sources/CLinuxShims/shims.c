@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@ int revq_syncfs(int fd) {
 
 pid_t revq_reap_if_exited(pid_t pid) {
     return waitpid(pid, NULL, WNOHANG);
+}
+
+size_t revq_heap_bytes_in_use(void) {
+    return mallinfo2().uordblks;
 }
 
 /// The child's side of revq_spawn_in_cgroup: only async-signal-safe calls, as after fork in a

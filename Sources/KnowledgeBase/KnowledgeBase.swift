@@ -1,5 +1,6 @@
 public import Foundation
 public import ReviewFormat
+import SystemFiles
 
 /// The notes and gates of a knowledge base on disk, and the rules that turn a review
 /// request into a gate set (SPEC §1).
@@ -126,7 +127,7 @@ public struct KnowledgeBase: Sendable {
 
     func read(_ relativePath: String, missing: String) throws -> String {
         guard isRegularFile(relativePath) else { throw KnowledgeBaseError(missing) }
-        guard let data = FileManager.default.contents(atPath: url(relativePath).path) else {
+        guard let data = WholeFile.read(atPath: url(relativePath).path) else {
             throw KnowledgeBaseError("cannot read \(relativePath)", code: .unreadableNote)
         }
         guard let text = String(validating: data, as: UTF8.self) else {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemFiles
 
 /// The session logs codex keeps under `$CODEX_HOME/sessions` (default `$HOME/.codex/sessions`),
 /// as seen with the runner's own environment.
@@ -25,7 +26,7 @@ struct CodexSessionLogs {
     }
 
     static func read(_ path: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        WholeFile.text(atPath: path)
     }
 
     private func logFiles() -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemFiles
 
 /// Process groups of processes whose environment holds `REVQ_JOB_ID=<jobId>`: the leftovers of
 /// a runner whose worker died. Reads `/proc/<pid>/environ` (only this user's processes are
@@ -11,7 +12,7 @@ public func leftoverProcessGroups(markedWith jobId: String) -> [Int32] {
     var groups: Set<Int32> = []
     for entry in entries {
         guard let pid = Int32(entry), pid > 1, pid != getpid() else { continue }
-        guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+        guard let environ = WholeFile.read(atPath: "/proc/\(pid)/environ") else { continue }
         guard environ.split(separator: 0).contains(where: { $0.elementsEqual(marker) }) else { continue }
         guard let group = processGroup(of: pid), group > 1, group != ownGroup else { continue }
         groups.insert(group)
@@ -39,7 +40,7 @@ public func killProcessGroups(_ groups: [Int32], wait: Duration = .seconds(2)) a
 /// The process group id: the fifth field of `/proc/<pid>/stat`, counted after the command
 /// name, which is in parentheses and may itself hold spaces and parentheses.
 func processGroup(of pid: Int32) -> Int32? {
-    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
+    guard let data = WholeFile.read(atPath: "/proc/\(pid)/stat") else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     guard let close = text.lastIndex(of: ")") else { return nil }
     let fields = text[text.index(after: close)...].split(separator: " ")

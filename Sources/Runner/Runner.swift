@@ -1,5 +1,6 @@
 import Foundation
 import RevqConfig
+import SystemFiles
 
 /// Runs one runner profile on one prompt: builds the command line (``RunnerCommand``), starts it
 /// under ``RunnerProcess`` with the scrubbed environment (``RunnerEnvironment``), then reads its
@@ -93,7 +94,7 @@ public enum Runner {
 
     /// A file's text with invalid UTF-8 replaced; empty when it cannot be read.
     private static func readText(_ path: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        WholeFile.text(atPath: path)
     }
 
     private static func describe(_ termination: RunnerTermination) -> String {

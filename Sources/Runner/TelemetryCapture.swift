@@ -1,4 +1,5 @@
 import Foundation
+import SystemFiles
 
 /// Finds a finished runner's telemetry, best effort: a missing or unreadable source gives nil
 /// telemetry and a note that says why, never an error.
@@ -49,7 +50,7 @@ struct TelemetryCapture {
 
     /// Command: the JSON object the program wrote to `$REVQ_TELEMETRY_FILE`, if any.
     static func command(telemetryPath: String) -> TelemetryCapture {
-        guard let data = FileManager.default.contents(atPath: telemetryPath) else {
+        guard let data = WholeFile.read(atPath: telemetryPath) else {
             return TelemetryCapture(json: nil, note: "the runner wrote no telemetry file")
         }
         guard data.count <= 1 << 20 else {

@@ -1,5 +1,6 @@
 public import Foundation
 import RevqTime
+import SystemFiles
 
 extension Spool {
     /// `<root>/paused-until`: when a worker's pool stopped claiming because a runner's quota
@@ -19,7 +20,7 @@ extension Spool {
 
     /// The end of a recorded pause still running at `now`; nil when there is none.
     public func pausedUntil(now: Date = Date()) -> Date? {
-        guard let data = FileManager.default.contents(atPath: pauseFile),
+        guard let data = WholeFile.read(atPath: pauseFile),
             let until = Timestamp.parse(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
             until > now
         else { return nil }
@@ -44,7 +45,7 @@ extension Spool {
 
     /// Why claiming is stopped, if a worker recorded it.
     public func claimingStopped() -> String? {
-        FileManager.default.contents(atPath: faultFile).map {
+        WholeFile.read(atPath: faultFile).map {
             String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

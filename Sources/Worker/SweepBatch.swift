@@ -49,7 +49,7 @@ struct SweepBatch {
         do {
             gate = try context.kb.gate(gateId)
         } catch {
-            return try executor.settle(claimed, .fail(reason: "\(error)"))
+            return try executor.settleUnresolved(claimed, error)
         }
         let prepared = prepare(pending, gate: gate)
         guard !prepared.notes.isEmpty else { return try finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
@@ -60,7 +60,7 @@ struct SweepBatch {
             let resolved = try context.kb.provenance(notes: prepared.notes.map(\.path), gates: [gate])
             (provenance, gateSha) = (resolved.notes, resolved.gateShas[gate.id] ?? "")
         } catch {
-            return try executor.settle(claimed, .fail(reason: "\(error)"))
+            return try executor.settleUnresolved(claimed, error)
         }
         let requests = zip(prepared.notes, provenance).map { note, provenance in
             NewRun(
@@ -110,8 +110,10 @@ struct SweepBatch {
         let job = claimed.job
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
         let attemptFiles = ReviewArtifacts(kb: context.kb, sweepBatch: job.id.rawValue, attempt: claimed.attemptNumber)
+        try attemptFiles.prepareDirectory()
         let outcome = await executor.runContained(
             executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: attemptFiles.directory.path), job: job)
+        if let fault = executor.launchFault(outcome) { throw fault }
         try await executor.attach(outcome, to: runIDs, job: job)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }

@@ -1,6 +1,7 @@
 import Foundation
 import Runner
 import Spool
+import SystemFiles
 
 /// The configured `sweep.completion_commands`, run once when a sweep ends: each through
 /// `/bin/sh -c` in the KB root, one after another, in its own process session with the
@@ -52,7 +53,7 @@ enum SweepCompletionCommands {
 
     /// The last 20 lines of a file, as a JSON array of strings.
     private static func tail(_ path: String) -> JSONValue {
-        let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+        let text = WholeFile.text(atPath: path)
         return .array(text.split(whereSeparator: \.isNewline).suffix(20).map { .string(String($0)) })
     }
 }

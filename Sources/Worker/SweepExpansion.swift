@@ -34,7 +34,7 @@ struct SweepExpansion {
         do {
             notes = try select(gateId: gateId, selection: selection, model: job.model)
         } catch {
-            return try executor.settle(claimed, .fail(reason: "\(error)"))
+            return try executor.settleUnresolved(claimed, error)
         }
         let spool = context.spool
         let existing = try spool.batches(of: job.id)

@@ -5,6 +5,7 @@ import ReviewFlow
 import ReviewFormat
 import RevqConfig
 import Spool
+import SystemFiles
 
 /// `revq enqueue …`: validate jobs against the knowledge base (by `stat` only: no git, no
 /// database) and write them to the spool durably.
@@ -37,7 +38,7 @@ struct EnqueueCommand: ParsableCommand {
     }
 
     private func readJobsFile(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure.input("cannot read \(path)") }
+        guard let data = WholeFile.read(atPath: path) else { throw CLIFailure.input("cannot read \(path)") }
         return data
     }
 
@@ -146,8 +147,8 @@ struct EnqueueContext {
     let spool: Spool
     /// `user@host` of this process, the jobs' `submitted_by`.
     let submitter: String
-    /// Notes and gate arguments already found to exist (`--jobs-from` repeats them).
-    private var verified: Set<String> = []
+    /// Notes and gate arguments already found to exist (`--jobs-from` repeats them), byte for byte.
+    private var verified: Set<PathKey> = []
 
     init(_ global: GlobalOptions) throws {
         settings = try global.settings()
@@ -166,23 +167,23 @@ struct EnqueueContext {
         switch job.work {
         case .review(let note, let gates):
             try checkNote(note, forReview: true)
-            for gate in gates where !verified.contains("gate:" + gate) {
+            for gate in gates where !verified.contains(PathKey("gate:" + gate)) {
                 _ = try kb.gateIds(for: gate)
-                verified.insert("gate:" + gate)
+                verified.insert(PathKey("gate:" + gate))
             }
         case .sweep(let gate, let selection, _):
-            if !verified.contains("sweep:" + gate) {
+            if !verified.contains(PathKey("sweep:" + gate)) {
                 guard try kb.gateIds(for: gate) == [gate] else {
                     throw CLIFailure.input("a sweep takes one gate id (<lens>/<name>), not a bundle: \(gate)")
                 }
-                verified.insert("sweep:" + gate)
+                verified.insert(PathKey("sweep:" + gate))
             }
             if case .notes(let notes) = selection { for note in notes { try checkNote(note, forReview: false) } }
         }
     }
 
     private mutating func checkNote(_ note: String, forReview: Bool) throws {
-        let key = (forReview ? "review-note:" : "note:") + note
+        let key = PathKey((forReview ? "review-note:" : "note:") + note)
         guard !verified.contains(key) else { return }
         let read = try kb.note(note)
         if forReview { try ReviewPrompt.refuseReservedSentinels(path: read.path, text: read.text) }

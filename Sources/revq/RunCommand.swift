@@ -4,6 +4,7 @@ import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
+import SystemFiles
 
 /// `revq run …`: the split path, where an agent reviews gate by gate itself.
 struct RunCommand: ParsableCommand {
@@ -90,7 +91,7 @@ func readInput(_ path: String) throws -> String {
     if path == "-" {
         data = FileHandle.standardInput.readDataToEndOfFile()
     } else {
-        data = FileManager.default.contents(atPath: path)
+        data = WholeFile.read(atPath: path)
     }
     guard let data else { throw CLIFailure.input("cannot read \(path)") }
     guard let text = String(validating: data, as: UTF8.self) else { throw CLIFailure.input("not valid UTF-8: \(path)") }

@@ -39,4 +39,7 @@ int revq_spawn_in_cgroup(
 /// Reaps `pid` if it is an exited child of this process (waitpid with WNOHANG); returns its pid, 0 or -1.
 pid_t revq_reap_if_exited(pid_t pid);
 
+/// Bytes of heap in use, summed over every malloc arena (mallinfo2's uordblks): how tests see a leak.
+size_t revq_heap_bytes_in_use(void);
+
 #endif
