@@ -38,10 +38,10 @@ struct SweepBatch {
 
     private func execute(_ claimed: ClaimedJob, gateId: String, notes: [String]) async throws -> JobEnding {
         let job = claimed.job
-        let reviewed = Set(
-            try context.store.runs(forJob: job.id.rawValue).filter { $0.run.status == .completed }.map { PathKey($0.run.notePath) })
+        let earlier = try await context.store.perform { try $0.runs(forJob: job.id.rawValue) }
+        let reviewed = Set(earlier.filter { $0.run.status == .completed }.map { PathKey($0.run.notePath) })
         let pending = notes.filter { !reviewed.contains(PathKey($0)) }
-        guard !pending.isEmpty else { return try finish(claimed, notes: notes, skipped: [:], runIDs: []) }
+        guard !pending.isEmpty else { return try await finish(claimed, notes: notes, skipped: [:], runIDs: []) }
         guard let profile = context.config.runners[job.runner] else {
             return try executor.settle(claimed, .fail(reason: "unknown runner profile: \(job.runner)"))
         }
@@ -52,7 +52,7 @@ struct SweepBatch {
             return try executor.settleUnresolved(claimed, error)
         }
         let prepared = prepare(pending, gate: gate)
-        guard !prepared.notes.isEmpty else { return try finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
+        guard !prepared.notes.isEmpty else { return try await finish(claimed, notes: notes, skipped: prepared.skipped, runIDs: []) }
         let provenance: [NoteProvenance]
         let gateSha: String
         do {
@@ -130,27 +130,32 @@ struct SweepBatch {
         }
         let actual = executor.actualPartition(outcome, job: job, runIDs: runIDs)
         for ((path, block), runId) in zip(zip(paths, blocks), runIDs) {
-            try record(block, note: path, run: runId, actualModelId: actual)
+            try await record(block, note: path, run: runId, actualModelId: actual)
         }
-        return try finish(claimed, notes: allNotes, skipped: skipped, runIDs: runIDs)
+        return try await finish(claimed, notes: allNotes, skipped: skipped, runIDs: runIDs)
     }
 
     /// Records one note's review through `recordAndFinalizeRun`, and its artifacts.
-    private func record(_ block: GateBlock, note: String, run runId: Int64, actualModelId: String?) throws {
+    private func record(_ block: GateBlock, note: String, run runId: Int64, actualModelId: String?) async throws {
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: note, blocks: [block])
-        try context.store.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle))
+        try await context.store.perform { try $0.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle)) }
         try artifacts.writeBundle(bundle)
         do {
-            try context.store.recordAndFinalizeRun(run: runId, reviews: [GateReviewInput(block: block)], actualModelId: actualModelId)
+            _ = try await context.store.perform {
+                try $0.recordAndFinalizeRun(run: runId, reviews: [GateReviewInput(block: block)], actualModelId: actualModelId)
+            }
         } catch let error as ReviewStoreError where !error.isRefusal {
             return  // the store failed the run with the reason
         }
-        try artifacts.writeGateFiles(try context.store.gateReviews(run: runId))
+        try artifacts.writeGateFiles(try await context.store.perform { try $0.gateReviews(run: runId) })
     }
 
-    private func finish(_ claimed: ClaimedJob, notes: [String], skipped: [PathKey: String], runIDs: [Int64]) throws -> JobEnding {
-        let runs = try context.store.runs(forJob: claimed.id.rawValue).map(\.run)
+    private func finish(
+        _ claimed: ClaimedJob, notes: [String], skipped: [PathKey: String], runIDs: [Int64]
+    ) async throws -> JobEnding {
+        let id = claimed.id.rawValue
+        let runs = try await context.store.perform { try $0.runs(forJob: id).map(\.run) }
         return try executor.settle(
             claimed, .finish(AttemptReport(runIDs: runIDs), result: Self.result(notes: notes, runs: runs, skipped: skipped)))
     }
