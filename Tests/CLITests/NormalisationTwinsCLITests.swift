@@ -10,12 +10,8 @@ import Testing
 
     struct Fixture {
         let sample: SampleKB
-        func run(_ arguments: [String]) throws -> CommandResult { try RevqBinary.run(arguments, in: sample.root) }
-        func json(_ arguments: [String]) throws -> Any {
-            let result = try run(arguments + ["--json"])
-            guard result.status == 0 else { throw TestFailure("\(arguments): \(result.stderr)") }
-            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
-        }
+        func run(_ arguments: [String]) throws -> CommandResult { try sample.revq(arguments) }
+        func json(_ arguments: [String]) throws -> Any { try sample.revqJSON(arguments) }
 
         /// Reviews `note` against prose/clarity through the split path.
         func review(_ note: String, _ text: String) throws {
