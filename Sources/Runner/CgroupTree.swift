@@ -1,4 +1,5 @@
 import Glibc
+import SystemFiles
 
 /// The cgroup v2 directory under which this process makes one cgroup per job: its own cgroup,
 /// when it may create children there (systemd's `Delegate=yes` hands the service user its
@@ -74,15 +75,5 @@ public struct CgroupUnavailable: Error, Sendable, Equatable, CustomStringConvert
 
 /// A small file's text (a `/proc` or cgroup file); nil when it cannot be read.
 func readText(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = read(fd, &chunk, chunk.count)
-        if count < 0, errno == EINTR { continue }
-        guard count > 0 else { return count == 0 ? String(decoding: bytes, as: UTF8.self) : nil }
-        bytes += chunk[0..<count]
-    }
+    WholeFile.read(atPath: path).map { String(decoding: $0, as: UTF8.self) }
 }
