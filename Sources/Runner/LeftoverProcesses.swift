@@ -13,11 +13,26 @@ public func leftoverProcessGroups(markedWith jobId: String) -> [Int32] {
     for entry in entries {
         guard let pid = Int32(entry), pid > 1, pid != getpid() else { continue }
         guard let environ = WholeFile.read(atPath: "/proc/\(pid)/environ") else { continue }
-        guard environ.split(separator: 0).contains(where: { $0.elementsEqual(marker) }) else { continue }
+        guard holdsEntry(marker, environ) else { continue }
         guard let group = processGroup(of: pid), group > 1, group != ownGroup else { continue }
         groups.insert(group)
     }
     return groups.sorted()
+}
+
+/// Whether the NUL-separated `environ` holds `entry` as one whole entry. Compares in place, entry
+/// by entry: the scan reads every process's environment, so it must not copy them.
+func holdsEntry(_ entry: [UInt8], _ environ: Data) -> Bool {
+    environ.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return false }
+        var start = 0
+        while start < raw.count {
+            let end = memchr(base + start, 0, raw.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? raw.count
+            if end - start == entry.count, memcmp(base + start, entry, entry.count) == 0 { return true }
+            start = end + 1
+        }
+        return false
+    }
 }
 
 /// Sends SIGKILL to each process group, then waits (up to `wait`) until the groups are gone,

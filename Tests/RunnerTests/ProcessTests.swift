@@ -167,6 +167,8 @@ import Testing
         #expect(groups.count == 1)
         #expect(groups.first != outcome.pid)
         #expect(leftoverProcessGroups(markedWith: jobId + "-other").isEmpty)
+        // Whole entries only: the marker of an id that is a prefix of this one matches nothing.
+        #expect(leftoverProcessGroups(markedWith: String(jobId.dropLast())).isEmpty)
 
         #expect(await killProcessGroups(groups).isEmpty)
         #expect(groups.allSatisfy(groupIsGone))
