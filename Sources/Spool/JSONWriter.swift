@@ -37,19 +37,31 @@ enum JSONWriter {
         }
     }
 
+    /// Escapes what JSON requires and also DEL and the C1 controls (U+0080–U+009F), so that a
+    /// document printed to a terminal cannot carry an escape sequence.
     private static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        var bytes = text.utf8.makeIterator()
+        var pending = bytes.next()
+        while let byte = pending {
+            pending = bytes.next()
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
             case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
             case 0x0A: out.append(contentsOf: #"\n"#.utf8)
             case 0x0D: out.append(contentsOf: #"\r"#.utf8)
             case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20: out.append(contentsOf: ("\\u00" + Digits.padded(Int(byte), width: 2, radix: 16)).utf8)
+            case 0..<0x20, 0x7F: appendEscape(Int(byte), to: &out)
+            case 0xC2 where pending.map { (0x80...0x9F).contains($0) } ?? false:
+                appendEscape(Int(pending ?? 0), to: &out)
+                pending = bytes.next()
             default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ code: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: ("\\u00" + Digits.padded(code, width: 2, radix: 16)).utf8)
     }
 }

@@ -49,7 +49,7 @@ struct Revq: AsyncParsableCommand {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("revq: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("revq: error: \(Output.visible(message))\n".utf8))
     }
 
     static func exit(withStatus status: Int32) -> Never {
