@@ -160,25 +160,6 @@ struct SpoolCommand: ParsableCommand {
         }
     }
 
-    struct Purge: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "purge",
-            abstract: "Remove finished or failed jobs (with their sidecars) older than a duration.")
-        @OptionGroup var global: GlobalOptions
-        @Option(help: "done or failed.") var state: String
-        @Option(help: "Age such as 30d, 12h, 90m, 3600 (seconds).") var olderThan: String
-        func validate() throws {
-            guard state == "done" || state == "failed" else { throw ValidationError("--state must be done or failed") }
-        }
-        func run() throws {
-            let spool = try global.openSpool()
-            let state = try JobState.parse(state)
-            let age = try DurationText.seconds(olderThan)
-            let result = try spool.purge(state, olderThan: age)
-            print("purged \(result.removed.count) from \(state.directoryName)")
-            for name in result.skipped { print("skipped \(name) (a directory: look at it)") }
-        }
-    }
 }
 
 extension JobState {
