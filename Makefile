@@ -1,8 +1,10 @@
 # Build and install revq as a systemd service (see README.md, "Operating revq as a service").
 #
 #   make                      release build (Swift runtime linked statically)
-#   sudo make install         binary, units, tmpfiles/sysusers, config, docs
+#   sudo make install         binary, man pages, completions, units, tmpfiles/sysusers, config, docs
 #   make install DESTDIR=/tmp/stage PREFIX=/usr   staged install for a package
+#   make install REVQ_BIN=path/to/revq            install that binary; build nothing
+#   make man                  regenerate docs/man/ from the command tree (after changing a command)
 #
 # The config goes to $(SYSCONFDIR)/revq/revq.yaml only when no file is there, so an upgrade
 # never overwrites an operator's config. After a real install (no DESTDIR), run
@@ -12,6 +14,10 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DOCDIR ?= $(PREFIX)/share/doc/revq
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
@@ -21,6 +27,11 @@ SWIFT ?= swift
 # Extra flags for swift build, e.g. SWIFT_BUILD_FLAGS=--scratch-path=/tmp/revq-build
 SWIFT_BUILD_FLAGS ?=
 INSTALL ?= install
+# A revq binary to install as it is (a CI artifact, a build made elsewhere); empty: build one.
+REVQ_BIN ?=
+# The docs README.md links, installed with the same layout so that its links resolve.
+DOCS = README.md spool/README.md systemd/README.md docs/fuzzing.md docs/status-page.png
+UNITS = revq-worker.service revq-worker@.service revq-purge.service revq-purge.timer
 
 # Paths the shipped units and config name, rewritten to the ones chosen above.
 SUBSTITUTE = sed -e 's|/usr/local/bin/revq|$(BINDIR)/revq|g' \
@@ -33,7 +44,7 @@ SERVICE_CONFIG = sed -e 's|^\# kb_root: /srv/kb$$|kb_root: /var/lib/revq/kb|' \
 	-e 's|^\# store: /var/lib/revq/review-store.sqlite$$|store: /var/lib/revq/store/review-store.sqlite|' \
 	-e 's|^\# spool: /var/spool/revq$$|spool: /var/spool/revq|'
 
-.PHONY: all build install install-bin install-data setup uninstall
+.PHONY: all build install install-bin install-data man setup uninstall
 
 all: build
 
@@ -42,18 +53,27 @@ build:
 
 install: install-bin install-data
 
-install-bin: build
-	$(INSTALL) -d $(DESTDIR)$(BINDIR)
-	$(INSTALL) -m 0755 "$$($(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS) --show-bin-path)/revq" $(DESTDIR)$(BINDIR)/revq
+# The binary, then the shell completions it generates for itself (so they match it exactly).
+install-bin: $(if $(REVQ_BIN),,build)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	$(INSTALL) -m 0755 "$(or $(REVQ_BIN),$$($(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS) --show-bin-path)/revq)" \
+		$(DESTDIR)$(BINDIR)/revq
+	$(DESTDIR)$(BINDIR)/revq --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/revq
+	$(DESTDIR)$(BINDIR)/revq --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_revq
+	$(DESTDIR)$(BINDIR)/revq --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/revq.fish
+	chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/revq $(DESTDIR)$(ZSHCOMPDIR)/_revq $(DESTDIR)$(FISHCOMPDIR)/revq.fish
 
 install-data:
-	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
-	$(SUBSTITUTE) systemd/revq-worker.service > $(DESTDIR)$(UNITDIR)/revq-worker.service
-	$(SUBSTITUTE) systemd/revq-worker@.service > $(DESTDIR)$(UNITDIR)/revq-worker@.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/revq-worker.service $(DESTDIR)$(UNITDIR)/revq-worker@.service
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man1
+	for unit in $(UNITS); do \
+		$(SUBSTITUTE) systemd/$$unit > $(DESTDIR)$(UNITDIR)/$$unit && chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
 	$(INSTALL) -m 0644 systemd/revq.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/revq.conf
 	$(INSTALL) -m 0644 systemd/revq.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/revq.conf
-	$(INSTALL) -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -m 0644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	for doc in $(DOCS) config/revq.yaml; do \
+		$(INSTALL) -D -m 0644 $$doc $(DESTDIR)$(DOCDIR)/$$doc || exit 1; \
+	done
 	$(INSTALL) -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/revq
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/revq/revq.yaml ]; then \
 		echo "keeping $(DESTDIR)$(SYSCONFDIR)/revq/revq.yaml; the shipped one is in $(DESTDIR)$(DOCDIR)/revq.yaml.example"; \
@@ -64,6 +84,12 @@ install-data:
 	$(SERVICE_CONFIG) config/revq.yaml > $(DESTDIR)$(DOCDIR)/revq.yaml.example
 	chmod 0644 $(DESTDIR)$(DOCDIR)/revq.yaml.example
 
+# One page per command (`man revq`, `man revq.spool.ls`), from swift-argument-parser's plugin.
+# Its release build takes a few minutes; the pages are committed so that install needs none.
+man:
+	rm -rf docs/man && mkdir -p docs/man
+	$(SWIFT) package --allow-writing-to-directory docs/man generate-manual --multi-page --output-directory docs/man
+
 # Creates the user, the spool and the state directories, and makes systemd read the units.
 setup:
 	systemd-sysusers $(SYSUSERSDIR)/revq.conf
@@ -71,7 +97,8 @@ setup:
 	systemctl daemon-reload
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/revq $(DESTDIR)$(UNITDIR)/revq-worker.service $(DESTDIR)$(UNITDIR)/revq-worker@.service
+	rm -f $(DESTDIR)$(BINDIR)/revq $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) $(DESTDIR)$(MANDIR)/man1/revq.*1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/revq $(DESTDIR)$(ZSHCOMPDIR)/_revq $(DESTDIR)$(FISHCOMPDIR)/revq.fish
 	rm -f $(DESTDIR)$(TMPFILESDIR)/revq.conf $(DESTDIR)$(SYSUSERSDIR)/revq.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
 	@echo "kept $(SYSCONFDIR)/revq, /var/spool/revq and /var/lib/revq"

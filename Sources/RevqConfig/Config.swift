@@ -23,6 +23,7 @@ public struct Config: Sendable, Equatable {
     public var runners: [String: RunnerProfile] = RunnerProfile.builtIn
     public var quota = QuotaPolicy()
     public var sweep = SweepPolicy()
+    public var retention = RetentionPolicy()
     /// Bytes kept of a runner's stdout and of its stderr.
     public var outputCapBytes = 8 << 20
     /// Largest prompt a runner is started with; a larger one fails the job without a retry.

@@ -54,6 +54,7 @@ public enum ConfigParser {
             case "retry": config.retry = try retry(value)
             case "quota": config.quota = try quota(value)
             case "sweep": config.sweep = try sweep(value)
+            case "retention": config.retention = try retention(value)
             case "runners": config.runners = RunnerProfile.withAliases(try runners(value))
             case "metrics": config.metricsListen = try metrics(value)
             case "prices": config.prices = try prices(value)

@@ -8,7 +8,10 @@ import Testing
 @Suite struct ServiceUnitTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
     static let systemdDirectory = repository.appendingPathComponent("systemd")
+    /// The worker's units, which share the service contract below.
     static let units = ["revq-worker.service", "revq-worker@.service"]
+    /// Every service `make install` ships, each checked by `systemd-analyze security`.
+    static let services = units + ["revq-purge.service"]
 
     /// A program found on `PATH` (or in the usual system directories).
     static func tool(_ name: String) -> String? {
@@ -26,17 +29,20 @@ import Testing
         return directory.url.appendingPathComponent(name).path
     }
 
-    @Test(.enabled(if: analyze != nil, "systemd-analyze is not installed"), arguments: units)
-    func theUnitVerifiesCleanly(_ unit: String) throws {
+    /// Each unit alone, and the purge timer with the service it starts (verify resolves it).
+    @Test(
+        .enabled(if: analyze != nil, "systemd-analyze is not installed"),
+        arguments: [["revq-worker.service"], ["revq-worker@.service"], ["revq-purge.service", "revq-purge.timer"]])
+    func theUnitsVerifyCleanly(_ units: [String]) throws {
         let directory = try TemporaryDirectory("revq-units")
         defer { directory.remove() }
-        let path = try installedCopy(unit, as: unit.replacingOccurrences(of: "@.", with: "@kb1."), in: directory)
-        let result = try Command.run(Self.analyze!, ["verify", path], in: directory.url)
+        let paths = try units.map { try installedCopy($0, as: $0.replacingOccurrences(of: "@.", with: "@kb1."), in: directory) }
+        let result = try Command.run(Self.analyze!, ["verify"] + paths, in: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty, "systemd-analyze verify warned: \(result.stderr)")
     }
 
-    @Test(.enabled(if: analyze != nil, "systemd-analyze is not installed"), arguments: units)
+    @Test(.enabled(if: analyze != nil, "systemd-analyze is not installed"), arguments: services)
     func theSecurityExposureIsAtMost2point5(_ unit: String) throws {
         let directory = try TemporaryDirectory("revq-units")
         defer { directory.remove() }
@@ -84,7 +90,7 @@ import Testing
             ],
             in: directory.url)
         #expect(worker.status == 0, "\(worker.stderr)")
-        let made = try FileManager.default.contentsOfDirectory(atPath: spool.path).sorted()
+        let made = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { !$0.hasPrefix(".") }.sorted()
         let rules = try String(contentsOf: Self.systemdDirectory.appendingPathComponent("revq.tmpfiles.conf"), encoding: .utf8)
         let listed = rules.split(separator: "\n").compactMap { line -> String? in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
