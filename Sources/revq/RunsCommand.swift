@@ -96,7 +96,10 @@ extension RunRecord {
             ("debug_log", .string(orNull: debugLog)),
             (
                 "gates",
-                .array(gates.map { .object([("gate_id", .string($0.gateId)), ("gate_sha", .string($0.gateSha)), ("ordinal", .integer($0.ordinal))]) })
+                .array(
+                    gates.map {
+                        .object([("gate_id", .string($0.gateId)), ("gate_sha", .string($0.gateSha)), ("ordinal", .integer($0.ordinal))])
+                    })
             ),
         ]
         return .object(members)
