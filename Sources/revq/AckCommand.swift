@@ -4,6 +4,7 @@ import ReviewFlow
 import ReviewFormat
 import ReviewStore
 import RevqConfig
+import Spool
 
 /// `revq ack`: acknowledgements, written as `trivial-change-ack` acceptances in one transaction.
 struct AckCommand: ParsableCommand {
@@ -51,26 +52,18 @@ struct AckCommand: ParsableCommand {
             try store.acknowledge(acks, modelId: modelId)
         }
         if json {
-            struct Acked: Encodable {
-                var note, gate, noteSha: String
-                var noteCommit: String?
-                enum CodingKeys: CodingKey { case note, gate, noteSha, noteCommit }
-                /// Every field; `note_commit` is null for a note with uncommitted changes.
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(note, forKey: .note)
-                    try container.encode(gate, forKey: .gate)
-                    try container.encode(noteSha, forKey: .noteSha)
-                    try container.encode(noteCommit, forKey: .noteCommit)
-                }
+            // `note_commit` is null for a note with uncommitted changes.
+            let acknowledged = acks.map {
+                JSONValue.object([
+                    ("note", .string($0.notePath)), ("gate", .string($0.gateId)), ("note_sha", .string($0.noteSha)),
+                    ("note_commit", .string(orNull: $0.noteCommit)),
+                ])
             }
-            struct Report: Encodable { var dryRun: Bool, acknowledged: [Acked] }
-            return try Output.json(
-                Report(
-                    dryRun: dryRun,
-                    acknowledged: acks.map { Acked(note: $0.notePath, gate: $0.gateId, noteSha: $0.noteSha, noteCommit: $0.noteCommit) }))
+            return Output.json(.object([("dry_run", .bool(dryRun)), ("acknowledged", .array(acknowledged))]))
         }
-        for ack in acks { print("\(dryRun ? "would acknowledge" : "acknowledged") \(ack.notePath) \(ack.gateId)") }
-        print("\(acks.count) pair(s) \(dryRun ? "would be " : "")acknowledged under \(modelId)")
+        for ack in acks {
+            print("\(dryRun ? "would acknowledge" : "acknowledged") \(Output.visible(ack.notePath)) \(Output.visible(ack.gateId))")
+        }
+        print("\(acks.count) pair(s) \(dryRun ? "would be " : "")acknowledged under \(Output.visible(modelId))")
     }
 }

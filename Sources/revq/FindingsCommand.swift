@@ -4,6 +4,7 @@ import ReviewFlow
 import ReviewFormat
 import ReviewStore
 import RevqConfig
+import Spool
 
 /// `revq findings`: what current warn/fail/error reviews ask to fix.
 struct FindingsCommand: ParsableCommand {
@@ -28,14 +29,27 @@ struct FindingsCommand: ParsableCommand {
                 try FindingsSelection.select(
                     kb: kb, store: $0, modelId: ModelPartition.requested(model), notePaths: notes, gateArguments: gates)
             } ?? []
-        if json { return try Output.json(found) }
+        if json { return Output.json(.object([("reviews", .array(found.map(\.json)))])) }
         for review in found {
-            print("\(review.note)  \(review.gate)  \(review.decision.rawValue)\(review.gateChanged ? "  (gate changed since)" : "")")
+            let changed = review.gateChanged ? "  (gate changed since)" : ""
+            print("\(Output.visible(review.note))  \(Output.visible(review.gate))  \(review.decision.rawValue)\(changed)")
             for finding in review.findings {
-                let lines = finding.split(separator: "\n", omittingEmptySubsequences: false)
+                // Each line made visible on its own, so that the finding keeps its line breaks.
+                let lines = finding.split(separator: "\n", omittingEmptySubsequences: false).map { Output.visible(String($0)) }
                 print("  - " + lines.joined(separator: "\n    "))
             }
         }
-        print("\(found.count) review(s) with findings under \(ModelPartition.requested(model))")
+        print("\(found.count) review(s) with findings under \(Output.visible(ModelPartition.requested(model)))")
+    }
+}
+
+extension ReviewFindings {
+    /// One review of `findings --json`; `review_run_id` is null for a review without a run.
+    var json: JSONValue {
+        .object([
+            ("note", .string(note)), ("gate", .string(gate)), ("decision", .string(decision.rawValue)),
+            ("review_id", .integer(Int(reviewId))), ("review_run_id", .integer(orNull: reviewRunId)),
+            ("gate_changed", .bool(gateChanged)), ("findings", .array(findings.map(JSONValue.string))),
+        ])
     }
 }

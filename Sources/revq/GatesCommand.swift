@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReviewFlow
+import Spool
 
 /// `revq gates`: the requested gate set of a note.
 struct GatesCommand: ParsableCommand {
@@ -17,10 +18,30 @@ struct GatesCommand: ParsableCommand {
     func run() throws {
         let settings = try global.settings()
         let resolution = try GateResolution.resolve(kb: global.knowledgeBase(settings), notePath: note, gateArguments: gates)
-        if json { return try Output.json(resolution) }
+        if json { return Output.json(resolution.json) }
         Output.table(
             ["ORDINAL", "GATE", "SHA", "COMMITTED"],
             resolution.gates.map { ["\($0.ordinal)", $0.id, $0.sha, $0.committed ? "yes" : "no"] }, maxWidth: 100)
-        for skipped in resolution.skipped { print("skipped \(skipped.id): \(skipped.reason)") }
+        for skipped in resolution.skipped { print("skipped \(Output.visible(skipped.id)): \(Output.visible(skipped.reason))") }
+    }
+}
+
+extension GateResolution {
+    /// `gates --json`: the note, its requested gates in ordinal order and the gates left out.
+    var json: JSONValue {
+        .object([
+            ("note", .string(note)),
+            (
+                "gates",
+                .array(
+                    gates.map {
+                        .object([
+                            ("id", .string($0.id)), ("ordinal", .integer($0.ordinal)), ("path", .string($0.path)), ("sha", .string($0.sha)),
+                            ("committed", .bool($0.committed)),
+                        ])
+                    })
+            ),
+            ("skipped", .array(skipped.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
+        ])
     }
 }

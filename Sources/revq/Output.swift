@@ -10,13 +10,6 @@ enum Output {
         print(document.serialized)
     }
 
-    static func json(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-
     /// `text` with every control character (C0, DEL, C1) written as a visible escape (`\n`,
     /// `\t`, `\x1b`, `\u{9b}`), so that a job's model string, a file name or a runner's stderr
     /// cannot move the cursor, recolour or retitle the operator's terminal.
@@ -73,5 +66,20 @@ enum Output {
         }
         print(line(header))
         for row in cut { print(line(row)) }
+    }
+}
+
+extension JSONValue {
+    /// A string, or null when there is none.
+    static func string(orNull text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// An integer, or null when there is none.
+    static func integer(orNull value: Int64?) -> JSONValue { value.map { .integer(Int($0)) } ?? .null }
+
+    /// JSON text kept in a store column (telemetry, evidence), as the value it holds, so that a
+    /// document nests it rather than quoting it. Null when there is none, and also when the
+    /// column does not hold one strict JSON document (revq stores only such documents).
+    static func nested(_ text: String?) -> JSONValue {
+        text.flatMap { try? JSONValue(parsing: Array($0.utf8)) } ?? .null
     }
 }

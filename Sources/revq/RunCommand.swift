@@ -4,6 +4,7 @@ import KnowledgeBase
 import ReviewFlow
 import ReviewFormat
 import ReviewStore
+import Spool
 import SystemFiles
 
 /// `revq run …`: the split path, where an agent reviews gate by gate itself.
@@ -37,19 +38,19 @@ struct RunCommand: ParsableCommand {
             let newRun = review.newRun(model: model, runner: runner)
             let id = try store.createRun(newRun)
             guard json else { return print(id) }
-            struct Started: Encodable {
-                struct GateOut: Encodable { var id, text: String }
-                var runId: Int64
-                var note: String
-                var gateIds: [String]
-                var gates: [GateOut]
-                var model, runner: String
-            }
-            try Output.json(
-                Started(
-                    runId: id, note: review.note.path, gateIds: review.gates.map(\.id),
-                    gates: review.gates.map { .init(id: $0.id, text: String($0.text.drop { $0 == "\n" })) }, model: newRun.modelId,
-                    runner: newRun.runner))
+            Output.json(
+                .object([
+                    ("run_id", .integer(Int(id))), ("note", .string(review.note.path)),
+                    ("gate_ids", .array(review.gates.map { .string($0.id) })),
+                    (
+                        "gates",
+                        .array(
+                            review.gates.map {
+                                .object([("id", .string($0.id)), ("text", .string(String($0.text.drop { $0 == "\n" })))])
+                            })
+                    ),
+                    ("model", .string(newRun.modelId)), ("runner", .string(newRun.runner)),
+                ]))
         }
     }
 
@@ -65,7 +66,7 @@ struct RunCommand: ParsableCommand {
             let settings = try global.settings()
             let text = try readInput(inputFile)
             let decision = try SplitReview.writeGate(store: global.store(settings), run: runId, gateId: gate, text: text)
-            print("recorded \(runId) \(gate) \(decision.rawValue)")
+            print("recorded \(runId) \(Output.visible(gate)) \(decision.rawValue)")
         }
     }
 

@@ -38,13 +38,11 @@ struct StaleCommand: ParsableCommand {
                 ("pairs", .array(pairs.map { Self.json($0, diff: diffs[PairKey($0.candidate.notePath, $0.candidate.gateId)]) })),
                 ("skipped", .array(selection.skipped.map { .object([("note", .string($0.note)), ("reason", .string($0.reason))]) })),
             ])
-            // Written directly, not through Foundation's encoder, which took a quarter of a
-            // 1,200-pair `stale --json` over a whole KB.
-            return print(report.serialized)
+            return Output.json(report)
         }
         Output.table(
             ["NOTE", "GATE", "REASON"], pairs.map { [$0.candidate.notePath, $0.candidate.gateId, $0.reason.rawValue] }, maxWidth: 100)
-        print("\(pairs.count) stale pair(s) under \(ModelPartition.requested(model))")
+        print("\(pairs.count) stale pair(s) under \(Output.visible(ModelPartition.requested(model)))")
     }
 
     /// For `note-changed` pairs whose acceptance names a commit: the unified diff of the note
@@ -77,7 +75,7 @@ struct StaleCommand: ParsableCommand {
         return .object([
             ("note", .string(candidate.notePath)), ("gate", .string(candidate.gateId)), ("reason", .string(pair.reason.rawValue)),
             ("note_sha", .string(candidate.noteSha)), ("gate_sha", .string(candidate.gateSha)),
-            ("diff", diff.map(JSONValue.string) ?? .null),
+            ("diff", .string(orNull: diff)),
         ])
     }
 }

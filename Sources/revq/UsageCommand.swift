@@ -41,14 +41,15 @@ struct UsageCommand: ParsableCommand {
                 ("total", report.total.jsonValue),
                 ("unpriced_models", .array(report.unpricedModels.map(JSONValue.string))),
             ])
-            return print(document.serialized)
+            return Output.json(document)
         }
         let priced = !prices.isEmpty
         var header = [by.rawValue.uppercased(), "RUNS", "NO TELEMETRY", "INPUT", "CACHED", "OUTPUT", "REASONING", "TOTAL"]
         if priced { header.append("COST") }
         Output.table(header, (report.rows + [report.total]).map { $0.cells(priced: priced) })
         if !report.unpricedModels.isEmpty {
-            print("no price configured for: \(report.unpricedModels.joined(separator: ", ")) (their tokens are not in COST)")
+            let models = report.unpricedModels.map { Output.visible($0) }.joined(separator: ", ")
+            print("no price configured for: \(models) (their tokens are not in COST)")
         }
     }
 }

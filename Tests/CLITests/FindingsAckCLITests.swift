@@ -39,7 +39,7 @@ import Testing
         defer { f.sample.remove() }
         let reviewId = try f.review("The second claim is thin.\n\n- WARN: the second claim has no source\n\n## Result: WARN\n")
 
-        let findings = try #require(try f.json(["findings", "--model", "m"]) as? [[String: Any]])
+        let findings = try #require((try f.json(["findings", "--model", "m"]) as? [String: Any])?["reviews"] as? [[String: Any]])
         #expect(findings.count == 1)
         #expect(findings.first?["note"] as? String == SampleKB.noteB && findings.first?["decision"] as? String == "warn")
         #expect(findings.first?["findings"] as? [String] == ["WARN: the second claim has no source"])
@@ -79,7 +79,9 @@ import Testing
         let f = try fixture()
         defer { f.sample.remove() }
         _ = try f.review("Clear.\n\n## Result: PASS\n")
-        #expect((try f.json(["findings", "--model", "m"]) as? [Any])?.isEmpty == true, "a pass review has no findings")
+        #expect(
+            ((try f.json(["findings", "--model", "m"]) as? [String: Any])?["reviews"] as? [Any])?.isEmpty == true,
+            "a pass review has no findings")
         try f.sample.write(SampleKB.noteB, "---\ntitle: B\ntraits: []\n---\nBeta body, rewritten.\n")
         try f.sample.commit("rewrite b")
         let dryRun = try f.run(["ack", "--trivial", "--dry-run", "--model", "m"])
@@ -178,7 +180,8 @@ extension FindingsAckCLITests {
         _ = try f.review("- WARN: b is vague\n\n## Result: WARN\n")
         _ = try f.review("- FAIL: c contradicts itself\n\n## Result: FAIL\n", note: SampleKB.noteC)
         func notes(_ arguments: [String]) throws -> [String] {
-            try #require(try f.json(["findings"] + arguments + ["--model", "m"]) as? [[String: Any]]).compactMap { $0["note"] as? String }
+            let document = try f.json(["findings"] + arguments + ["--model", "m"]) as? [String: Any]
+            return try #require(document?["reviews"] as? [[String: Any]]).compactMap { $0["note"] as? String }
         }
         #expect(try notes([]) == [SampleKB.noteB, SampleKB.noteC])
         #expect(try notes([SampleKB.noteC]) == [SampleKB.noteC])

@@ -75,10 +75,10 @@ import Testing
         let f = try fixture()
         defer { f.sample.remove() }
         for (named, finding) in [(Self.nfc, "WARN: the composed one is vague"), (Self.nfd, "FAIL: the decomposed one is wrong")] {
-            let found = try #require(try f.json(["findings", named, "--model", "m"]) as? [[String: Any]])
+            let found = try #require((try f.json(["findings", named, "--model", "m"]) as? [String: Any])?["reviews"] as? [[String: Any]])
             #expect(found.map { bytes($0["note"]) } == [Array(named.utf8)])
             #expect(found.first?["findings"] as? [String] == [finding])
         }
-        #expect((try f.json(["findings", "--model", "m"]) as? [Any])?.count == 2)
+        #expect(((try f.json(["findings", "--model", "m"]) as? [String: Any])?["reviews"] as? [Any])?.count == 2)
     }
 }
