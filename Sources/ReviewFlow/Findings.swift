@@ -4,7 +4,7 @@ public import ReviewFormat
 public import ReviewStore
 
 /// The actionable findings of one current review.
-public struct ReviewFindings: Sendable, Equatable, Codable {
+public struct ReviewFindings: Sendable, Equatable {
     public var note: String
     public var gate: String
     public var decision: Decision
@@ -14,20 +14,6 @@ public struct ReviewFindings: Sendable, Equatable, Codable {
     public var gateChanged: Bool
     /// See ``FindingLines/extract(_:)``.
     public var findings: [String]
-
-    enum CodingKeys: String, CodingKey { case note, gate, decision, reviewId, reviewRunId, gateChanged, findings }
-
-    /// Every field, `review_run_id` as null for a review without a run.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(note, forKey: .note)
-        try container.encode(gate, forKey: .gate)
-        try container.encode(decision, forKey: .decision)
-        try container.encode(reviewId, forKey: .reviewId)
-        try container.encode(reviewRunId, forKey: .reviewRunId)
-        try container.encode(gateChanged, forKey: .gateChanged)
-        try container.encode(findings, forKey: .findings)
-    }
 }
 
 /// `revq findings`: the current reviews (the newest acceptance per note, gate and partition)
