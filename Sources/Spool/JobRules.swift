@@ -54,6 +54,27 @@ extension Job {
             }
         }
         guard attempts >= 0 else { throw .invalid("attempts", "must not be negative") }
+        try checkControlCharacters()
+    }
+
+    /// Refuses C0 controls, DEL and C1 controls in the fields a producer sets and operators see
+    /// printed: such a job cannot be a mistake-free request, and its text could steer a terminal.
+    func checkControlCharacters() throws(JobDefect) {
+        var fields: [(String, String)] = [("runner", runner), ("model", model)]
+        switch work {
+        case .review(let note, let gates): fields += [("note", note)] + gates.map { ("gates", $0) }
+        case .sweep(let gate, let selection, _):
+            fields.append(("gate", gate))
+            if case .notes(let notes) = selection { fields += notes.map { ("select.notes", $0) } }
+            if case .batch(_, let notes) = selection { fields += notes.map { ("select.notes", $0) } }
+        }
+        fields += [("key", key), ("submitted_by", submittedBy)].compactMap { name, value in value.map { (name, $0) } }
+        for (field, value) in fields {
+            if let control = value.unicodeScalars.first(where: \.isControlCharacter) {
+                let code = String(control.value, radix: 16, uppercase: true)
+                throw .invalid(field, "holds a control character (U+\(String(repeating: "0", count: 4 - code.count) + code))")
+            }
+        }
     }
 
     /// A path or gate id relative to the KB root: not empty, not absolute, no `.`/`..`/empty component, no NUL or backslash.
@@ -68,6 +89,11 @@ extension Job {
             if component.isEmpty || component == "." { throw .invalid(field, "is not a normalised path: \(path)") }
         }
     }
+}
+
+extension Unicode.Scalar {
+    /// C0 (U+0000–U+001F), DEL (U+007F) or C1 (U+0080–U+009F).
+    var isControlCharacter: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
 }
 
 extension String {

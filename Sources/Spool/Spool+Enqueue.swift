@@ -16,6 +16,27 @@ public struct EnqueueResult: Sendable, Equatable {
     }
 }
 
+/// How a long enqueue reports and stops. `committed` gets each group of written jobs once they
+/// are durable in their directory; `stopRequested` is asked between jobs (a signal handler's flag).
+public struct EnqueueProgress {
+    public var stopRequested: () -> Bool
+    public var committed: ([EnqueueResult]) -> Void
+
+    public init(stopRequested: @escaping () -> Bool = { false }, committed: @escaping ([EnqueueResult]) -> Void = { _ in }) {
+        self.stopRequested = stopRequested
+        self.committed = committed
+    }
+
+    /// Jobs made durable before `committed` is called, at most.
+    static let group = 256
+}
+
+/// An enqueue stopped by ``EnqueueProgress/stopRequested``: `committed` were written (and
+/// reported), every other job of the batch was not, and no temporary file is left.
+public struct EnqueueInterrupted: Error, Sendable {
+    public let committed: [EnqueueResult]
+}
+
 extension Spool {
     /// Enqueues one job durably: `tmp/<id>.json` written and `fsync`ed, renamed into `new/`
     /// (or `deferred/`), that directory `fsync`ed. A reader never sees a partial file.
@@ -24,15 +45,21 @@ extension Spool {
     }
 
     /// Enqueues many jobs with one flush: every file is written to `tmp/`, then one `syncfs`
-    /// makes them all durable, then each is renamed into place and the target directories are
-    /// `fsync`ed once. All jobs are validated before anything is written; if writing fails,
-    /// the temporary files are removed and no job of the batch is enqueued.
-    public func enqueue(_ jobs: [Job], rules: JobRules, now: Date = Date()) throws -> [EnqueueResult] {
+    /// makes them all durable, then each is renamed into place, highest priority first (a worker
+    /// watching the spool meets them in claim order), and the target directories are `fsync`ed.
+    /// All jobs are validated before anything is written; if writing fails, the temporary files
+    /// are removed and no job of the batch is enqueued. Results are in the order of `jobs`; a
+    /// job whose key is held by a live job is reported as that job, `existing`, and not written.
+    /// A stop request before the first rename writes nothing; after it, the jobs renamed so far
+    /// are kept and ``EnqueueInterrupted`` is thrown.
+    public func enqueue(_ jobs: [Job], rules: JobRules, now: Date = Date(), progress: EnqueueProgress = .init()) throws
+        -> [EnqueueResult]
+    {
         for job in jobs {
             do { try job.validate(rules) } catch { throw SpoolError.invalidJob(error) }
         }
         let keys = KeyIndex(spool: self)
-        guard jobs.contains(where: { $0.key != nil }) else { return try write(jobs, now: now) }
+        guard jobs.contains(where: { $0.key != nil }) else { return try write(jobs, now: now, progress: progress) }
         return try keys.withLock {
             var results: [EnqueueResult?] = []
             var toWrite: [Job] = []
@@ -53,8 +80,11 @@ extension Spool {
                     toWrite.append(job)
                 }
             }
-            var written = try write(toWrite, now: now).makeIterator()
-            if !takenInBatch.isEmpty { try SystemCalls.syncDirectory(keysDirectory) }
+            // A key assigned to a job the stop kept out points at no live job: it is free again.
+            defer { if !takenInBatch.isEmpty { try? SystemCalls.syncDirectory(keysDirectory) } }
+            let existing = results.compactMap { $0 }
+            if !existing.isEmpty { progress.committed(existing) }
+            var written = try write(toWrite, now: now, progress: progress).makeIterator()
             return results.map { $0 ?? written.next()! }
         }
     }
@@ -63,33 +93,65 @@ extension Spool {
         if let notBefore = job.notBefore, notBefore > now { .deferred } else { .new }
     }
 
-    private func write(_ jobs: [Job], now: Date) throws -> [EnqueueResult] {
+    /// Writes `jobs`; the results in their order.
+    private func write(_ jobs: [Job], now: Date, progress: EnqueueProgress) throws -> [EnqueueResult] {
         guard !jobs.isEmpty else { return [] }
         let batched = jobs.count > 1
-        var temporaries: [String] = []
+        // Stable: FIFO within a priority, as the claim order is.
+        let order = jobs.indices.sorted { jobs[$0].priority != jobs[$1].priority ? jobs[$0].priority > jobs[$1].priority : $0 < $1 }
+        var temporaries: [Int: String] = [:]
+        let removeTemporaries = { for path in temporaries.values { try? SystemCalls.unlinkIfPresent(path) } }
         do {
-            for job in jobs {
-                let bytes = JobFile.encode(job)
-                temporaries.append(
-                    try creatingDirectories { try writeTemporary(job.id.fileName, bytes, exclusive: true, sync: !batched) })
+            for index in order {
+                if progress.stopRequested() { throw EnqueueInterrupted(committed: []) }
+                temporaries[index] = try creatingDirectories {
+                    try writeTemporary(jobs[index].id.fileName, JobFile.encode(jobs[index]), exclusive: true, sync: !batched)
+                }
             }
             if batched { try SystemCalls.syncFileSystem(containing: temporaryDirectory) }
+            if progress.stopRequested() { throw EnqueueInterrupted(committed: []) }
         } catch {
-            for path in temporaries { try? SystemCalls.unlinkIfPresent(path) }
+            removeTemporaries()
             throw error
         }
-        var results: [EnqueueResult] = []
-        for (job, temporary) in zip(jobs, temporaries) {
+        var results: [Int: EnqueueResult] = [:]
+        var group: [EnqueueResult] = []
+        var committed: [EnqueueResult] = []
+        /// Makes the renamed jobs of the group durable, then reports them.
+        func commitGroup() throws {
+            for state in Set(group.map(\.state)) { try SystemCalls.syncDirectory(directory(state)) }
+            progress.committed(group)
+            committed += group
+            group = []
+        }
+        defer { removeTemporaries() }
+        for index in order {
+            let job = jobs[index]
             let state = targetState(of: job, now: now)
             do {
-                try SystemCalls.renameNoReplace(temporary, path(state, job.id.fileName))
+                try SystemCalls.renameNoReplace(temporaries[index]!, path(state, job.id.fileName))
             } catch SpoolError.system(_, _, EEXIST) {
-                try? SystemCalls.unlinkIfPresent(temporary)
                 throw SpoolError.alreadyExists(name: job.id.fileName, state: state)
             }
-            results.append(EnqueueResult(id: job.id, state: state, existing: false))
+            temporaries[index] = nil
+            let result = EnqueueResult(id: job.id, state: state, existing: false)
+            results[index] = result
+            group.append(result)
+            let stop = progress.stopRequested()
+            if stop || group.count == EnqueueProgress.group { try commitGroup() }
+            if stop { throw EnqueueInterrupted(committed: committed) }
         }
-        for state in Set(results.map(\.state)) { try SystemCalls.syncDirectory(directory(state)) }
-        return results
+        try commitGroup()
+        return jobs.indices.map { results[$0]! }
+    }
+}
+
+extension JobFile {
+    /// The names of the top-level fields of a submitted job line, to tell a field left out
+    /// (which takes the config's default) from one given with the built-in default's value.
+    /// Empty when the line is not a JSON object (decoding says why).
+    public static func fieldNames(_ line: [UInt8]) -> Set<String> {
+        guard case .object(let members)? = try? JSONParser.parse(line) else { return [] }
+        return Set(members.map(\.name))
     }
 }

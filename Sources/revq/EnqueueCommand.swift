@@ -7,8 +7,9 @@ import RevqConfig
 import Spool
 import SystemFiles
 
-/// `revq enqueue …`: validate jobs against the knowledge base (by `stat` only: no git, no
-/// database) and write them to the spool durably.
+/// `revq enqueue …`: refuse what the worker would certainly fail (the worker's own checks
+/// and messages: the note, the gate set, the gates' commits, the runner profile and its
+/// program), then write the jobs to the spool durably.
 struct EnqueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enqueue",
@@ -27,14 +28,30 @@ struct EnqueueCommand: ParsableCommand {
         for (number, line) in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
             do {
-                let job = try JobFile.decode(Array(line), origin: .submission(submittedBy: context.submitter), rules: context.rules)
-                try context.checkAgainstKnowledgeBase(job)
+                var job = try JobFile.decode(Array(line), origin: .submission(submittedBy: context.submitter), rules: context.rules)
+                let given = JobFile.fieldNames(Array(line))
+                context.applyDefaults(
+                    to: &job, maxAttempts: given.contains("max_attempts") ? job.maxAttempts : nil,
+                    batchSize: given.contains("batch_size") ? job.work.sweepBatchSize : nil)
+                try context.check(job)
                 jobs.append(job)
             } catch {
                 throw CLIFailure.input("line \(number + 1): \(CLIFailure(error).message)")
             }
         }
-        for result in try context.enqueue(jobs) { print(result.id) }
+        // Installed only now: until the first write, a signal may end the process as usual.
+        StopSignals.install()
+        do {
+            _ = try context.enqueue(jobs, progress: EnqueueProgress(stopRequested: { StopSignals.received != nil }) { results in
+                for result in results {
+                    result.reportIfExisting()
+                    print(result.id)
+                }
+                fflush(nil)  // every id out before the next group is written
+            })
+        } catch is EnqueueInterrupted {
+            throw ExitCode(128 + (StopSignals.received ?? SIGINT))
+        }
     }
 
     private func readJobsFile(_ path: String) throws -> Data {
@@ -56,13 +73,15 @@ struct EnqueueCommand: ParsableCommand {
         @Flag(help: "Print the job and its prompt; write nothing.") var dryRun = false
         @Flag(help: "Print JSON.") var json = false
 
-        func job(_ work: Job.Work, context: inout EnqueueContext) throws -> Job {
-            let job = Job(
+        /// The job of these options, with the config's defaults for what they leave out
+        /// (`batchSize`: a sweep's `--batch-size`), checked as ``EnqueueContext/check(_:)`` does.
+        func job(_ work: Job.Work, context: inout EnqueueContext, batchSize: Int? = nil) throws -> Job {
+            var job = Job(
                 work: work, runner: runner, model: ModelPartition.requested(model), priority: priority,
-                maxAttempts: maxAttempts ?? context.settings.config.retry.maxAttempts, timeoutSeconds: timeout,
-                notBefore: try notBefore.map(DurationText.time), key: key, submittedBy: context.submitter)
+                timeoutSeconds: timeout, notBefore: try notBefore.map(DurationText.time), key: key, submittedBy: context.submitter)
+            context.applyDefaults(to: &job, maxAttempts: maxAttempts, batchSize: batchSize)
             do { try job.validate(context.rules) } catch { throw CLIFailure.input(error.message) }
-            try context.checkAgainstKnowledgeBase(job)
+            try context.check(job)
             return job
         }
 
@@ -78,6 +97,7 @@ struct EnqueueCommand: ParsableCommand {
                 return print(text)
             }
             let result = try context.enqueue([job])[0]
+            result.reportIfExisting()
             print(json ? result.jsonValue.serialized : result.id.rawValue)
         }
     }
@@ -124,8 +144,9 @@ struct EnqueueCommand: ParsableCommand {
         func run() throws {
             var context = try EnqueueContext(global)
             let selection: Job.SweepSelection = stale ? .stale(currentOnly: current) : .notes(try notes.map(context.kb.notePath))
-            let size = batchSize ?? context.settings.config.sweep.batchSize
-            let job = try options.job(.sweep(gate: gate, selection: selection, batchSize: size), context: &context)
+            let job = try options.job(
+                .sweep(gate: gate, selection: selection, batchSize: Job.defaultBatchSize), context: &context, batchSize: batchSize)
+            let size = job.work.sweepBatchSize ?? Job.defaultBatchSize
             try options.submit(job, context: context) {
                 guard case .notes(let paths) = selection else {
                     return "(the prompt is built when the sweep is claimed: its stale notes are selected then)"
@@ -146,8 +167,8 @@ struct EnqueueContext {
     let rules: JobRules
     let spool: Spool
     /// `user@host` of this process, the jobs' `submitted_by`.
-    let submitter: String
-    /// Notes and gate arguments already found to exist (`--jobs-from` repeats them), byte for byte.
+    let submitter = Submitter.current()
+    /// What was already checked (`--jobs-from` repeats notes, gate sets and runners), byte for byte.
     private var verified: Set<PathKey> = []
 
     init(_ global: GlobalOptions) throws {
@@ -155,48 +176,65 @@ struct EnqueueContext {
         kb = global.knowledgeBase(settings)
         rules = JobRules(knownRunners: Set(settings.config.runners.keys))
         spool = Spool(root: settings.spoolPath.path)
-        let environment = ProcessInfo.processInfo.environment
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count - 1)
-        submitter = (environment["USER"] ?? environment["LOGNAME"] ?? String(getuid())) + "@" + String(cString: host)
     }
 
-    /// The note exists under the notes root and reads as a note (a review job's note also holds no
-    /// reserved sentinel line), and every gate or bundle resolves.
-    mutating func checkAgainstKnowledgeBase(_ job: Job) throws {
-        switch job.work {
-        case .review(let note, let gates):
-            try checkNote(note, forReview: true)
-            for gate in gates where !verified.contains(PathKey("gate:" + gate)) {
-                _ = try kb.gateIds(for: gate)
-                verified.insert(PathKey("gate:" + gate))
-            }
-        case .sweep(let gate, let selection, _):
-            if !verified.contains(PathKey("sweep:" + gate)) {
-                guard try kb.gateIds(for: gate) == [gate] else {
-                    throw CLIFailure.input("a sweep takes one gate id (<lens>/<name>), not a bundle: \(gate)")
-                }
-                verified.insert(PathKey("sweep:" + gate))
-            }
-            if case .notes(let notes) = selection { for note in notes { try checkNote(note, forReview: false) } }
+    /// The config's defaults for what a job leaves out (nil): `retry.max_attempts`, and a
+    /// sweep's `sweep.batch_size`. One place for `enqueue review|sweep` and `--jobs-from`.
+    func applyDefaults(to job: inout Job, maxAttempts: Int?, batchSize: Int?) {
+        job.maxAttempts = maxAttempts ?? settings.config.retry.maxAttempts
+        if case .sweep(let gate, let selection, _) = job.work {
+            job.work = .sweep(gate: gate, selection: selection, batchSize: batchSize ?? settings.config.sweep.batchSize)
         }
     }
 
-    private mutating func checkNote(_ note: String, forReview: Bool) throws {
-        let key = PathKey((forReview ? "review-note:" : "note:") + note)
-        guard !verified.contains(key) else { return }
-        let read = try kb.note(note)
-        if forReview { try ReviewPrompt.refuseReservedSentinels(path: read.path, text: read.text) }
-        verified.insert(key)
+    /// Refuses what the worker would certainly fail, with the worker's message: the runner's
+    /// program not found; for a review, what ``ResolvedReview`` refuses (a missing or unreadable
+    /// note, a reserved sentinel line, an unknown gate, an empty gate set, a dirty or uncommitted
+    /// gate, a KB that is not a git work tree); for a sweep, its gate (``KnowledgeBase/sweepGate(_:)``)
+    /// and its notes. The job's own fields are checked by the job rules.
+    mutating func check(_ job: Job) throws {
+        if once("runner:" + job.runner), let problem = settings.runnerProgramProblem(job.runner) {
+            throw CLIFailure.input(problem)
+        }
+        switch job.work {
+        case .review(let note, let gates):
+            // NUL separates the note and the gate arguments, which hold none (checked by the rules).
+            if once("review:" + ([note] + gates).joined(separator: "\0")) {
+                _ = try ResolvedReview(kb: kb, notePath: note, gateArguments: gates)
+            }
+        case .sweep(let gate, let selection, _):
+            if once("sweep:" + gate) { _ = try kb.sweepGate(gate) }
+            if case .notes(let notes) = selection {
+                for note in notes where once("note:" + note) { _ = try kb.note(note) }
+            }
+        }
     }
 
-    func enqueue(_ jobs: [Job]) throws -> [EnqueueResult] {
-        do { return try spool.enqueue(jobs, rules: rules) } catch { throw CLIFailure(error) }
+    /// True the first time `item` is asked about (a failed check ends the command).
+    private mutating func once(_ item: String) -> Bool { verified.insert(PathKey(item)).inserted }
+
+    func enqueue(_ jobs: [Job], progress: EnqueueProgress = .init()) throws -> [EnqueueResult] {
+        do { return try spool.enqueue(jobs, rules: rules, progress: progress) } catch let stop as EnqueueInterrupted { throw stop } catch {
+            throw CLIFailure(error)
+        }
     }
 }
 
 extension EnqueueResult {
     var jsonValue: JSONValue {
         .object([("id", .string(id.rawValue)), ("state", .string(state.rawValue)), ("existing", .bool(existing))])
+    }
+
+    /// Says on stderr that the key named an existing job, whose id is printed instead of a new one.
+    func reportIfExisting() {
+        guard existing else { return }
+        FileHandle.standardError.write(Data("revq: note: the key is held by job \(id) (\(state.rawValue)): nothing new was enqueued\n".utf8))
+    }
+}
+
+extension Job.Work {
+    /// A sweep's notes per runner launch; nil for a review.
+    var sweepBatchSize: Int? {
+        if case .sweep(_, _, let batchSize) = self { batchSize } else { nil }
     }
 }
