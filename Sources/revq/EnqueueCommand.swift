@@ -187,15 +187,12 @@ struct EnqueueContext {
         }
     }
 
-    /// Refuses what the worker would certainly fail, with the worker's message: the runner's
-    /// program not found; for a review, what ``ResolvedReview`` refuses (a missing or unreadable
+    /// Refuses what the worker would certainly fail, with the worker's message: for a review, what ``ResolvedReview`` refuses (a missing or unreadable
     /// note, a reserved sentinel line, an unknown gate, an empty gate set, a dirty or uncommitted
     /// gate, a KB that is not a git work tree); for a sweep, its gate (``KnowledgeBase/sweepGate(_:)``)
-    /// and its notes. The job's own fields are checked by the job rules.
+    /// and its notes; then the runner's program not found. The job's own fields (the runner
+    /// profile's name among them) are checked by the job rules.
     mutating func check(_ job: Job) throws {
-        if once("runner:" + job.runner), let problem = settings.runnerProgramProblem(job.runner) {
-            throw CLIFailure.input(problem)
-        }
         switch job.work {
         case .review(let note, let gates):
             // NUL separates the note and the gate arguments, which hold none (checked by the rules).
@@ -207,6 +204,10 @@ struct EnqueueContext {
             if case .notes(let notes) = selection {
                 for note in notes where once("note:" + note) { _ = try kb.note(note) }
             }
+        }
+        // Last, as the worker meets it: after the knowledge base, when the runner is started.
+        if once("runner:" + job.runner), let problem = settings.runnerProgramProblem(job.runner) {
+            throw CLIFailure.input(problem)
         }
     }
 

@@ -28,9 +28,8 @@ import Testing
     @Test func theSampleRunnerAnswersEveryGateOfAReviewPrompt() throws {
         let sample = try SampleKB()
         defer { sample.remove() }
-        let dryRun = try RevqBinary.run(
-            ["enqueue", "review", SampleKB.noteA, "prose", "semantic", "--runner", "codex", "--model", "m", "--dry-run", "--json"],
-            in: sample.root)
+        let dryRun = try sample.revq(
+            ["enqueue", "review", SampleKB.noteA, "prose", "semantic", "--runner", "codex", "--model", "m", "--dry-run", "--json"])
         let prompt = try #require(
             (try JSONSerialization.jsonObject(with: Data(dryRun.stdout.utf8)) as? [String: Any])?["prompt"] as? String)
         let telemetry = sample.root.appendingPathComponent("telemetry.json")
@@ -52,12 +51,10 @@ import Testing
     @Test func theSampleRunnerWrapsEachNoteOfASweepPrompt() throws {
         let sample = try SampleKB()
         defer { sample.remove() }
-        let dryRun = try RevqBinary.run(
-            [
-                "enqueue", "sweep", SampleKB.clarity, "--note", SampleKB.noteB, "--note", SampleKB.noteC, "--runner", "codex", "--model",
-                "m",
-                "--dry-run", "--json",
-            ], in: sample.root)
+        let dryRun = try sample.revq([
+            "enqueue", "sweep", SampleKB.clarity, "--note", SampleKB.noteB, "--note", SampleKB.noteC, "--runner", "codex", "--model", "m",
+            "--dry-run", "--json",
+        ])
         let prompt = try #require(
             (try JSONSerialization.jsonObject(with: Data(dryRun.stdout.utf8)) as? [String: Any])?["prompt"] as? String,
             "\(dryRun.stdout) \(dryRun.stderr)")

@@ -36,10 +36,10 @@ import Testing
         let sample = try SampleKB()
         defer { sample.remove() }
         let flags = ["--runner", "claude", "--model", "m", "--dry-run", "--json"]
-        let review = try RevqBinary.run(["enqueue", "review", "./kb/notes/b.md", "prose"] + flags, in: sample.root)
+        let review = try sample.revq(["enqueue", "review", "./kb/notes/b.md", "prose"] + flags)
         let job = try JSONSerialization.jsonObject(with: Data(review.stdout.utf8)) as? [String: Any]
         #expect((job?["job"] as? [String: Any])?["note"] as? String == SampleKB.noteB, "\(review.stderr)")
-        let sweep = try RevqBinary.run(["enqueue", "sweep", SampleKB.residue, "--note", "./kb/notes/b.md"] + flags, in: sample.root)
+        let sweep = try sample.revq(["enqueue", "sweep", SampleKB.residue, "--note", "./kb/notes/b.md"] + flags)
         let sweepJob = try JSONSerialization.jsonObject(with: Data(sweep.stdout.utf8)) as? [String: Any]
         let select = (sweepJob?["job"] as? [String: Any])?["select"] as? [String: Any]
         #expect(select?["notes"] as? [String] == [SampleKB.noteB], "\(sweep.stderr)")

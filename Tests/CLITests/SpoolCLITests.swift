@@ -13,12 +13,12 @@ import Testing
     @Test func enqueueReviewWritesOneJobAndPrintsItsId() throws {
         let sample = try SampleKB()
         defer { sample.remove() }
-        let result = try RevqBinary.run(["enqueue", "review", SampleKB.noteA, "prose", "--key", "a"] + Self.job, in: sample.root)
+        let result = try sample.revq(["enqueue", "review", SampleKB.noteA, "prose", "--key", "a"] + Self.job)
         #expect(result.status == 0, "\(result.stderr)")
         let id = result.stdout.trimmingCharacters(in: .newlines)
         let spool = sample.root.appendingPathComponent("kb/reports/spool")
         #expect(FileManager.default.fileExists(atPath: spool.appendingPathComponent("new/\(id).json").path))
-        let again = try RevqBinary.run(["enqueue", "review", SampleKB.noteA, "prose", "--key", "a", "--json"] + Self.job, in: sample.root)
+        let again = try sample.revq(["enqueue", "review", SampleKB.noteA, "prose", "--key", "a", "--json"] + Self.job)
         #expect(try Self.json(again.stdout)["existing"] as? Bool == true)
         #expect(try Self.json(again.stdout)["id"] as? String == id)
 
@@ -47,13 +47,12 @@ import Testing
     @Test func dryRunPrintsJobAndPromptAndWritesNothing() throws {
         let sample = try SampleKB()
         defer { sample.remove() }
-        let result = try RevqBinary.run(["enqueue", "review", SampleKB.noteA, "prose", "--dry-run", "--json"] + Self.job, in: sample.root)
+        let result = try sample.revq(["enqueue", "review", SampleKB.noteA, "prose", "--dry-run", "--json"] + Self.job)
         #expect(result.status == 0, "\(result.stderr)")
         let document = try Self.json(result.stdout)
         #expect((document["job"] as? [String: Any])?["note"] as? String == SampleKB.noteA)
         #expect((document["prompt"] as? String)?.contains("Review run id: (assigned when the run starts)") == true)
-        let sweep = try RevqBinary.run(
-            ["enqueue", "sweep", SampleKB.residue, "--note", SampleKB.noteB, "--dry-run"] + Self.job, in: sample.root)
+        let sweep = try sample.revq(["enqueue", "sweep", SampleKB.residue, "--note", SampleKB.noteB, "--dry-run"] + Self.job)
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(sweep.stdout.contains(#""kind":"sweep""#))
         #expect(!FileManager.default.fileExists(atPath: sample.root.appendingPathComponent("kb/reports").path))
@@ -63,10 +62,10 @@ import Testing
         let sample = try SampleKB()
         defer { sample.remove() }
         let line = #"{"version":1,"kind":"review","note":"kb/notes/b.md","gates":["prose"],"runner":"codex","model":"m"}"#
-        let good = try RevqBinary.run(["enqueue", "--jobs-from", "-"], in: sample.root, stdin: line + "\n\n" + line + "\n")
+        let good = try sample.revq(["enqueue", "--jobs-from", "-"], stdin: line + "\n\n" + line + "\n")
         #expect(good.status == 0, "\(good.stderr)")
         #expect(good.stdout.split(separator: "\n").count == 2)
-        let bad = try RevqBinary.run(["enqueue", "--jobs-from", "-"], in: sample.root, stdin: line + "\n{\"version\":1}\n")
+        let bad = try sample.revq(["enqueue", "--jobs-from", "-"], stdin: line + "\n{\"version\":1}\n")
         #expect(bad.status == 2)
         #expect(bad.stderr == "revq: error: line 2: missing field \"kind\"\n")
         let status = try RevqBinary.run(["status", "--json"], in: sample.root)
@@ -76,7 +75,7 @@ import Testing
     @Test func operatorCommandsHoldReleaseCancelShowRetryPurge() throws {
         let sample = try SampleKB()
         defer { sample.remove() }
-        let id = try RevqBinary.run(["enqueue", "review", SampleKB.noteA, "prose"] + Self.job, in: sample.root).stdout
+        let id = try sample.revq(["enqueue", "review", SampleKB.noteA, "prose"] + Self.job).stdout
             .trimmingCharacters(in: .newlines)
         #expect(try RevqBinary.run(["spool", "hold", id], in: sample.root).stdout == "held \(id)\n")
         #expect(try RevqBinary.run(["spool", "release", id], in: sample.root).stdout == "released \(id) to new/\n")
