@@ -20,6 +20,10 @@ struct EnqueueCommand: ParsableCommand {
     @Option(name: .customLong("jobs-from"), help: "Enqueue many jobs: one JSON job per line of this file (- for stdin).")
     var jobsFrom: String?
 
+    /// Set in tests only: after printing the ids of the first group of jobs it committed,
+    /// `--jobs-from` waits for SIGINT or SIGTERM, so a test can signal it in the middle of a batch.
+    static let pauseVariable = "REVQ_TEST_JOBS_FROM_PAUSE"
+
     func run() throws {
         guard let jobsFrom else { throw ValidationError("name a job kind (review, sweep) or --jobs-from F") }
         var context = try EnqueueContext(global)
@@ -41,6 +45,7 @@ struct EnqueueCommand: ParsableCommand {
         }
         // Installed only now: until the first write, a signal may end the process as usual.
         StopSignals.install()
+        let pause = ProcessInfo.processInfo.environment[Self.pauseVariable] != nil
         do {
             _ = try context.enqueue(jobs, progress: EnqueueProgress(stopRequested: { StopSignals.received != nil }) { results in
                 for result in results {
@@ -48,6 +53,7 @@ struct EnqueueCommand: ParsableCommand {
                     print(result.id)
                 }
                 fflush(nil)  // every id out before the next group is written
+                if pause { StopSignals.waitForOne() }
             })
         } catch is EnqueueInterrupted {
             throw ExitCode(128 + (StopSignals.received ?? SIGINT))

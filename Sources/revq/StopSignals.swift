@@ -17,6 +17,20 @@ enum StopSignals {
         for signal in [SIGINT, SIGTERM] { sigaction(signal, &action, nil) }
     }
 
+    /// Blocks until SIGINT or SIGTERM has been received (at once if one was): the signals are
+    /// blocked while the flag is checked and let in only by `sigsuspend`, so none is missed.
+    static func waitForOne() {
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for signal in [SIGINT, SIGTERM] { sigaddset(&stops, signal) }
+        var previous = sigset_t()
+        sigprocmask(SIG_BLOCK, &stops, &previous)
+        var waiting = previous
+        for signal in [SIGINT, SIGTERM] { sigdelset(&waiting, signal) }
+        while received == nil { sigsuspend(&waiting) }
+        sigprocmask(SIG_SETMASK, &previous, nil)
+    }
+
     /// The signal received, or nil.
     static var received: Int32? {
         let signal = firstStopSignal.load(ordering: .relaxed)
