@@ -15,6 +15,9 @@ public struct KnowledgeBase: Sendable {
     public let gatesRoot: String
     /// The repository behind provenance, read in-process, and its last-commit index.
     let git: GitReader
+    /// Why there is no knowledge base at ``root`` (none was named, and none was found from the
+    /// current directory up); when set, it is the message of every "not found" error.
+    public var rootNotFound: String?
 
     /// `lastCommitStorage` keeps the last-commit index between processes (the review store);
     /// without it the index lives as long as this value and its copies.
@@ -70,7 +73,7 @@ public struct KnowledgeBase: Sendable {
         if components.count == 1, let files = try? markdownFiles(in: "\(gatesRoot)/\(id)"), !files.isEmpty {
             return files.map { "\(id)/\($0.dropLast(3))" }
         }
-        throw KnowledgeBaseError("gate not found: \(argument)")
+        throw missing("gate not found: \(argument)")
     }
 
     public func gate(_ id: String) throws -> Gate {
@@ -125,8 +128,8 @@ public struct KnowledgeBase: Sendable {
         return lstat(url(relativePath).path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
-    func read(_ relativePath: String, missing: String) throws -> String {
-        guard isRegularFile(relativePath) else { throw KnowledgeBaseError(missing) }
+    func read(_ relativePath: String, missing message: String) throws -> String {
+        guard isRegularFile(relativePath) else { throw missing(message) }
         guard let data = WholeFile.read(atPath: url(relativePath).path) else {
             throw KnowledgeBaseError("cannot read \(relativePath)", code: .unreadableNote)
         }
@@ -135,6 +138,9 @@ public struct KnowledgeBase: Sendable {
         }
         return text
     }
+
+    /// A file or directory is not there: `message`, or ``rootNotFound`` when there is no KB at all.
+    func missing(_ message: String) -> KnowledgeBaseError { KnowledgeBaseError(rootNotFound ?? message) }
 
     /// Names of the `*.md` regular files directly in a directory, sorted.
     func markdownFiles(in relativeDirectory: String) throws -> [String] {

@@ -66,6 +66,7 @@ extension KnowledgeBase {
     func rawMarkdownNames(in relativeDirectory: String) throws -> [[UInt8]] {
         let path = url(relativeDirectory).path
         guard let directory = opendir(path) else {
+            if errno == ENOENT, let rootNotFound { throw KnowledgeBaseError(rootNotFound) }
             throw KnowledgeBaseError("cannot list \(relativeDirectory): \(String(cString: strerror(errno)))")
         }
         defer { closedir(directory) }

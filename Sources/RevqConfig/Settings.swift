@@ -7,6 +7,9 @@ public struct Settings: Sendable {
     /// The config file read, if any.
     public let configPath: String?
     public let kbRoot: URL
+    /// Set when no KB root was given and none was found from the current directory up (``kbRoot``
+    /// is then the current directory): what was looked for, and where.
+    public let kbRootNotFound: String?
     public let notesRoot: String
     public let gatesRoot: String
     public let storePath: URL
@@ -34,10 +37,12 @@ public struct Settings: Sendable {
         let config = try configPath.map(ConfigParser.load(path:)) ?? Config()
         let configDirectory = configPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent() } ?? cwd
 
-        let kbRoot =
-            (given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
+        let named =
+            given(flags.kbRoot, "REVQ_KB_ROOT").map { Self.absolute($0, against: cwd) }
             ?? config.kbRoot.map { Self.absolute($0, against: configDirectory) }
-            ?? cwd).standardizedFileURL
+        let found = named == nil ? KBRootDiscovery.find(from: cwd.standardizedFileURL, notesRoot: config.notesRoot) : nil
+        let kbRoot = (named ?? found ?? cwd).standardizedFileURL
+        kbRootNotFound = named == nil && found == nil ? KBRootDiscovery.notFound(from: cwd.standardizedFileURL, notesRoot: config.notesRoot) : nil
         self.config = config
         self.configPath = configPath
         self.kbRoot = kbRoot

@@ -69,7 +69,8 @@ struct EnqueueCommand: ParsableCommand {
     struct JobOptions: ParsableArguments {
         @Option(help: "Runner profile name (from the config).") var runner: String
         @Option(help: "Requested model partition.") var model: String
-        @Option(help: "Higher runs first; FIFO within a priority.") var priority = Job.defaultPriority
+        /// `.unconditional`: the next word is the value even when it looks like an option (`--priority -1`).
+        @Option(parsing: .unconditional, help: "Higher runs first; FIFO within a priority.") var priority = Job.defaultPriority
         @Option(help: "Wall-clock limit in seconds (default: the runner profile's).") var timeout: Int?
         @Option(help: "Attempts before the job fails (default: the config's retry.max_attempts).") var maxAttempts: Int?
         @Option(help: "Do not start before this time: ISO-8601 with offset, or a delay such as 30m, 2h, 1d.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RevqConfig
 
 /// The `revq` command: argument parsing and printing only; the work is in the modules.
 @main
@@ -7,11 +8,22 @@ struct Revq: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revq",
         abstract: "A job queue for LLM reviews of a markdown knowledge base.",
+        version: revqVersion,
         subcommands: [
-            RunCommand.self, RunsCommand.self, StaleCommand.self, FindingsCommand.self, AckCommand.self, GatesCommand.self,
-            DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
+            RunCommand.self,
+            RunsCommand.self,
+            StaleCommand.self,
+            FindingsCommand.self,
+            AckCommand.self,
+            GatesCommand.self,
+            DemoCommand.self,
+            WorkerCommand.self,
+            EnqueueCommand.self,
             SpoolCommand.self,
-            StatusCommand.self, UsageCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
+            StatusCommand.self,
+            UsageCommand.self,
+            ConfigCommand.self,
+            SampleRunnerCommand.self,
         ]
     )
 
@@ -38,7 +50,8 @@ struct Revq: AsyncParsableCommand {
             return 0
         case .validationFailure:
             let message = message(for: error)
-            printError(message.split(separator: "\n").first.map(String.init) ?? message)
+            let line = message.split(separator: "\n").first.map(String.init) ?? message
+            printError(UsageSuggestion.rewrite(line, arguments: Array(CommandLine.arguments.dropFirst()), root: Revq.self) ?? line)
             return 2
         default:
             if error is ExitCode { return code.rawValue }

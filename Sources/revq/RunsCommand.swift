@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let runs = try global.store(global.settings()).runs(note: note, status: status, limit: limit)
+            let runs = try global.readStore(global.settings()).runs(note: note, status: status, limit: limit)
             if json { return Output.json(.object([("runs", .array(runs.map { $0.json(detail: false) }))])) }
             Output.table(
                 ["ID", "STATUS", "NOTE", "MODEL", "RUNNER", "STARTED", "GATES", "REASON"],
@@ -44,7 +44,7 @@ struct RunsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try global.store(global.settings())
+            let store = try global.readStore(global.settings())
             let run = try store.run(id)
             let reviews = try store.gateReviews(run: id)
             let acceptances = try store.acceptances(run: id)
