@@ -7,8 +7,8 @@ public struct Settings: Sendable {
     /// The config file read, if any.
     public let configPath: String?
     public let kbRoot: URL
-    /// Set when no KB root was given and none was found from the current directory up (``kbRoot``
-    /// is then the current directory): what was looked for, and where.
+    /// Set when the KB root named is no directory, or none was named and none was found from the
+    /// current directory up (``kbRoot`` is then the current directory): what was looked for, and where.
     public let kbRootNotFound: String?
     public let notesRoot: String
     public let gatesRoot: String
@@ -42,7 +42,10 @@ public struct Settings: Sendable {
             ?? config.kbRoot.map { Self.absolute($0, against: configDirectory) }
         let found = named == nil ? KBRootDiscovery.find(from: cwd.standardizedFileURL, notesRoot: config.notesRoot) : nil
         let kbRoot = (named ?? found ?? cwd).standardizedFileURL
-        kbRootNotFound = named == nil && found == nil ? KBRootDiscovery.notFound(from: cwd.standardizedFileURL, notesRoot: config.notesRoot) : nil
+        kbRootNotFound =
+            if let named { KBRootDiscovery.isDirectory(named) ? nil : "no KB root at \(named.standardizedFileURL.path): no such directory" }
+            else if found == nil { KBRootDiscovery.notFound(from: cwd.standardizedFileURL, notesRoot: config.notesRoot) }
+            else { nil }
         self.config = config
         self.configPath = configPath
         self.kbRoot = kbRoot

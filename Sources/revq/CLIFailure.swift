@@ -1,3 +1,4 @@
+import Foundation
 import KnowledgeBase
 import ReviewFormat
 import ReviewStore
@@ -34,7 +35,26 @@ struct CLIFailure: Error {
             case .notFound, .wrongState, .alreadyExists, .busy: self = .input(error.description)
             default: self = .runtime(error.description)
             }
+        case let error as CocoaError: self = .runtime(Self.fileMessage(error))
         default: self = .runtime(String(describing: error))
         }
+    }
+
+    /// A Foundation file error as one plain line naming the path (never `Error Domain=…`):
+    /// `cannot read /x/y: No such file or directory`.
+    static func fileMessage(_ error: CocoaError) -> String {
+        let path = error.filePath ?? error.url?.path ?? "a file"
+        let verb = error.code.rawValue >= CocoaError.fileWriteUnknown.rawValue ? "cannot write" : "cannot read"
+        let posix = (error.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+        let reason: String
+        switch (posix, error.code) {
+        case (let code?, _): reason = String(cString: strerror(code))
+        case (nil, .fileNoSuchFile), (nil, .fileReadNoSuchFile): reason = String(cString: strerror(ENOENT))
+        case (nil, .fileReadNoPermission), (nil, .fileWriteNoPermission): reason = String(cString: strerror(EACCES))
+        case (nil, .fileWriteOutOfSpace): reason = String(cString: strerror(ENOSPC))
+        case (nil, .fileWriteFileExists): reason = String(cString: strerror(EEXIST))
+        default: reason = "file error \(error.code.rawValue)"
+        }
+        return "\(verb) \(path): \(reason)"
     }
 }

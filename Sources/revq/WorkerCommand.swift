@@ -25,6 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
+        try WorkerStartCheck.check(settings)
         let level = Logger.Level(rawValue: settings.config.logLevel.rawValue) ?? .info
         let logger = Logger(label: "revq.worker") { label in LogfmtHandler(label: label, level: level) }
         let listen = try (metricsListen ?? settings.config.metricsListen).map { (text: String) throws -> ListenAddress in
