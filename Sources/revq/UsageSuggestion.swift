@@ -11,7 +11,9 @@ enum UsageSuggestion {
             let guess = quoted(message, after: "Did you mean '")
             return "unknown option '\(option)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
         }
-        guard let word = quoted(message, after: "Unexpected argument '") else { return nil }
+        guard let word = quoted(message, after: "Unexpected argument '") ?? quoted(message, after: "unexpected arguments: '") else {
+            return nil
+        }
         var command = root
         for argument in arguments {
             guard let sub = command.configuration.subcommands.first(where: { name(of: $0) == argument }) else { continue }
