@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReviewFormat
 import RevqConfig
 import Runner
 import Spool
@@ -10,12 +11,13 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config", abstract: "Check a configuration file and show the effective configuration.",
         subcommands: [Check.self])
 
-    /// `revq config check`: parses the file strictly (a mistake names its key and line, exit 2)
-    /// and prints the configuration a command would use, after flag and environment precedence.
+    /// `revq config check`: parses the file strictly (a mistake names its key and line, exit 2),
+    /// prints the configuration a command would use, after flag and environment precedence, and
+    /// exits 2 when the KB root is missing or a runner profile's program is not found.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Validate the config file and print the effective configuration.",
+            abstract: "Validate the config file, the KB root and the runner programs; print the effective configuration.",
             discussion: """
                 Without --json the output is itself a valid config file (sources and runner command \
                 lines are comments), with every path made absolute.
@@ -27,6 +29,16 @@ struct ConfigCommand: ParsableCommand {
             let settings = try global.settings()
             let report = EffectiveConfig(settings: settings, sources: sources(settings))
             print(json ? report.json.serialized : report.yaml, terminator: json ? "\n" : "")
+            // After the configuration, which shows what the problems come from.
+            if let problem = Self.problems(settings) { throw CLIFailure.input(problem) }
+        }
+
+        /// What a worker with these settings would fail on: a KB root that is missing or not
+        /// found, a runner profile whose program is not found (each profile once, aliases left out).
+        static func problems(_ settings: Settings) -> String? {
+            let runners = settings.config.runners.keys.filter { RunnerName.aliases[$0] == nil }.sorted()
+            let problems = [settings.kbRootNotFound].compactMap { $0 } + runners.compactMap(settings.runnerProgramProblem)
+            return problems.isEmpty ? nil : problems.joined(separator: "; ")
         }
 
         /// Where each path setting came from, for the comments of the text output.
