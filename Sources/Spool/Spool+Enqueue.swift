@@ -80,11 +80,20 @@ extension Spool {
                     toWrite.append(job)
                 }
             }
-            // A key assigned to a job the stop kept out points at no live job: it is free again.
-            defer { if !takenInBatch.isEmpty { try? SystemCalls.syncDirectory(keysDirectory) } }
             let existing = results.compactMap { $0 }
             if !existing.isEmpty { progress.committed(existing) }
-            var written = try write(toWrite, now: now, progress: progress).makeIterator()
+            let syncKeys = { if !takenInBatch.isEmpty { try SystemCalls.syncDirectory(self.keysDirectory) } }
+            let writtenJobs: [EnqueueResult]
+            do {
+                writtenJobs = try write(toWrite, now: now, progress: progress)
+            } catch {
+                // The keys of jobs a stop kept committed must last; a key of a job never written
+                // points at no live job, so it is free again.
+                try? syncKeys()
+                throw error
+            }
+            try syncKeys()
+            var written = writtenJobs.makeIterator()
             return results.map { $0 ?? written.next()! }
         }
     }

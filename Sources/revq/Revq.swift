@@ -8,7 +8,6 @@ struct Revq: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revq",
         abstract: "A job queue for LLM reviews of a markdown knowledge base.",
-        version: revqVersion,
         subcommands: [
             RunCommand.self,
             RunsCommand.self,
@@ -30,6 +29,8 @@ struct Revq: AsyncParsableCommand {
     /// Runs the parsed command and turns every error into one `revq: error: …` line
     /// with exit status 2 (bad usage or input) or 1 (failure at run time).
     static func main() async {
+        // By hand: `CommandConfiguration(version:)` would give every subcommand a `--version` flag.
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) { return print(revqVersion) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

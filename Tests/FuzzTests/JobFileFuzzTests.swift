@@ -138,24 +138,30 @@ import Testing
         let chosen = JobID(String(rng.word(maxLength: 40).map { $0 == "/" ? "_" : $0 }))
         let id = rng.oneIn(2) ? JobID.generate() : chosen ?? JobID.generate()
         return Job(
-            id: id, work: work, runner: text(&rng), model: rng.pick(["gpt-5.4", "o3", "a b", "é"]),
+            id: id, work: work, runner: fieldText(&rng), model: rng.pick(["gpt-5.4", "o3", "a b", "é"]),
             priority: rng.pick([0, 1, -5, Int.max, Int.min]), maxAttempts: rng.int(1...100),
             timeoutSeconds: rng.oneIn(2) ? nil : rng.pick([1, 1800, Int.max]), notBefore: rng.oneIn(2) ? nil : date(&rng),
-            key: rng.oneIn(2) ? nil : text(&rng), submittedAt: rng.oneIn(5) ? nil : date(&rng),
-            submittedBy: rng.oneIn(3) ? nil : text(&rng), attempts: rng.int(0...5), history: history)
+            key: rng.oneIn(2) ? nil : fieldText(&rng), submittedAt: rng.oneIn(5) ? nil : date(&rng),
+            submittedBy: rng.oneIn(3) ? nil : fieldText(&rng), attempts: rng.int(0...5), history: history)
     }
 
-    /// A relative path the job rules accept, with characters JSON must escape.
+    /// A relative path the job rules accept, with characters JSON must escape (no control characters: refused).
     func path(_ rng: inout SeededRandom) -> String {
         (0..<rng.int(1...3)).map { _ in
-            rng.pick(["kb", "notes", "a b", "é", "\"q\"", "tab\there", "x.md", "\u{1}", "💡"]) + String(rng.int(0...9))
+            rng.pick(["kb", "notes", "a b", "é", "\"q\"", "line\u{2028}sep", "x.md", "\u{A0}", "💡"]) + String(rng.int(0...9))
         }
         .joined(separator: "/")
     }
 
-    /// Non-empty text with quotes, controls and non-ASCII characters.
+    /// Non-empty text with quotes, controls and non-ASCII characters (an attempt's reason).
     func text(_ rng: inout SeededRandom) -> String {
         rng.word() + rng.pick(["", "\"", "\\", "\n", "\u{7F}", "é", "\u{1F600}", "\u{0}", " x"])
+    }
+
+    /// Non-empty text with quotes and non-ASCII characters but no control characters, which job
+    /// fields refuse (a runner, a key, `submitted_by`).
+    func fieldText(_ rng: inout SeededRandom) -> String {
+        rng.word() + rng.pick(["", "\"", "\\", "é", "\u{1F600}", "\u{A0}", " x"])
     }
 
     /// A whole second between 2000 and 2099.
