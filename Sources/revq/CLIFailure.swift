@@ -35,9 +35,20 @@ struct CLIFailure: Error {
             case .notFound, .wrongState, .alreadyExists, .busy: self = .input(error.description)
             default: self = .runtime(error.description)
             }
-        case let error as CocoaError: self = .runtime(Self.fileMessage(error))
-        default: self = .runtime(String(describing: error))
+        default:
+            let text = String(describing: error)
+            self = .runtime(text.contains("Error Domain=") ? Self.plainMessage(error as NSError) : text)
         }
+    }
+
+    /// A Foundation error without its `Error Domain=… UserInfo=…` dump: a file error as
+    /// ``fileMessage(_:)`` words it; else the path when it names one, and the system's reason for
+    /// a POSIX error, else Foundation's description.
+    static func plainMessage(_ error: NSError) -> String {
+        if error.domain == NSCocoaErrorDomain { return fileMessage(CocoaError(CocoaError.Code(rawValue: error.code), userInfo: error.userInfo)) }
+        let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path
+        let reason = error.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(error.code))) : error.localizedDescription
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 
     /// A Foundation file error as one plain line naming the path (never `Error Domain=…`):

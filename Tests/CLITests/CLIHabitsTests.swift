@@ -101,5 +101,7 @@ import Testing
         #expect(failure.message == "cannot read /x/y: No such file or directory" && failure.status == 1)
         let write = CLIFailure(CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: "/x/z"]))
         #expect(write.message == "cannot write /x/z: Permission denied")
+        let posix = CLIFailure(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC), userInfo: [NSFilePathErrorKey: "/x/w"]))
+        #expect(posix.message == "/x/w: No space left on device")
     }
 }
