@@ -128,6 +128,7 @@ extension Spool {
         var committed: [EnqueueResult] = []
         /// Makes the renamed jobs of the group durable, then reports them.
         func commitGroup() throws {
+            guard !group.isEmpty else { return }
             for state in Set(group.map(\.state)) { try SystemCalls.syncDirectory(directory(state)) }
             progress.committed(group)
             committed += group
