@@ -111,8 +111,9 @@ extension Spool {
 
     /// Removes the jobs of `done/` or `failed/` (with their sidecars) that ended more than
     /// `olderThan` seconds before `now`, and sidecars left without a job. A job's age is its
-    /// sidecar's modification time (when it ended), else the file's own. Nothing else is touched.
-    public func purge(_ state: JobState, olderThan: TimeInterval, now: Date = Date()) throws -> PurgeResult {
+    /// sidecar's modification time (when it ended), else the file's own. Nothing else is touched;
+    /// with `dryRun`, nothing at all (the result says what would go).
+    public func purge(_ state: JobState, olderThan: TimeInterval, now: Date = Date(), dryRun: Bool = false) throws -> PurgeResult {
         guard state == .done || state == .failed else {
             throw SpoolError.wrongState(name: "purge", state: state, expected: [.done, .failed])
         }
@@ -134,8 +135,10 @@ extension Spool {
                 result.skipped.append(name)
                 continue
             }
-            try SystemCalls.unlinkIfPresent(path(state, name))
-            if !isSidecar { try SystemCalls.unlinkIfPresent(path(state, sidecar)) }
+            if !dryRun {
+                try SystemCalls.unlinkIfPresent(path(state, name))
+                if !isSidecar { try SystemCalls.unlinkIfPresent(path(state, sidecar)) }
+            }
             result.removed.append(name)
         }
         return result

@@ -10,6 +10,7 @@ extension SpoolCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "done or failed.") var state: String
         @Option(help: "Age such as 30d, 12h, 90m, 3600 (seconds).") var olderThan: String
+        @Flag(help: "List what would be removed; remove nothing.") var dryRun = false
         func validate() throws {
             guard state == "done" || state == "failed" else { throw ValidationError("--state must be done or failed") }
         }
@@ -17,8 +18,9 @@ extension SpoolCommand {
             let spool = try global.openSpool()
             let state = try JobState.parse(state)
             let age = try DurationText.seconds(olderThan)
-            let result = try spool.purge(state, olderThan: age)
-            print("purged \(result.removed.count) from \(state.directoryName)")
+            let result = try spool.purge(state, olderThan: age, dryRun: dryRun)
+            if dryRun { result.removed.forEach { print("would purge \($0)") } }
+            print("\(dryRun ? "would purge" : "purged") \(result.removed.count) from \(state.directoryName)")
             for name in result.skipped { print("skipped \(name) (a directory: look at it)") }
         }
     }
