@@ -16,8 +16,12 @@ struct WatchOptions: ParsableArguments {
     func repeating(_ view: () throws -> Void) throws {
         guard watch else { return try view() }
         let terminal = isatty(STDOUT_FILENO) == 1
-        // Interrupting a watch is its normal end.
+        // Interrupting a watch is its normal end, also when the parent left SIGINT blocked.
         signal(SIGINT) { _ in _exit(0) }
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         var first = true
         while true {
             if terminal {
