@@ -88,6 +88,22 @@ import Testing
         }
     }
 
+    @Test func onATerminalWatchRedrawsInPlaceAndCtrlCEndsIt() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        _ = try h.enqueue()
+        let output = h.home.url.appendingPathComponent("tty.out")
+        // script(1) gives the watch a terminal; a ^C typed into it reaches the watch as SIGINT.
+        let command = "exec \(RevqBinary.url.path) status --watch --interval 0.1"
+        let keyboard = Pipe()
+        let terminal = try Self.background(h, ["-qfec", command, "/dev/null"], output: output, executable: "/usr/bin/script", stdin: keyboard)
+        let redraw = "\u{1B}[H\u{1B}[2J"
+        #expect(eventually(20) { Self.text(output).components(separatedBy: redraw + "spool: ").count >= 3 }, "\(Self.text(output))")
+        try keyboard.fileHandleForWriting.write(contentsOf: Data([3]))
+        #expect(eventually(10) { !terminal.isRunning })
+        #expect(terminal.terminationStatus == 0, "\(Self.text(output))")
+    }
+
     @Test func theErrorReportKeepsAShortStderrTailAndShowGivesTheReason() throws {
         let h = try WorkerHarness()
         defer { h.remove() }
@@ -102,10 +118,13 @@ import Testing
         #expect(try h.revq(["spool", "show", id]).stdout.contains("  failed: codex exited 3"))
     }
 
-    /// `revq <arguments>` in the background, stdout and stderr into `output`.
-    static func background(_ h: WorkerHarness, _ arguments: [String], output: URL) throws -> Process {
+    /// `revq <arguments>` (or another program) in the background, stdout and stderr into `output`.
+    static func background(
+        _ h: WorkerHarness, _ arguments: [String], output: URL, executable: String = RevqBinary.url.path, stdin: Pipe? = nil
+    ) throws -> Process {
         let process = Process()
-        process.executableURL = RevqBinary.url
+        process.executableURL = URL(fileURLWithPath: executable)
+        if let stdin { process.standardInput = stdin }
         process.arguments = arguments
         process.currentDirectoryURL = h.root
         process.environment = h.environment
