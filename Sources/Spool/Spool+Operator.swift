@@ -47,7 +47,11 @@ extension Spool {
         let state = try currentState(of: id, expecting: [.new, .active, .deferred, .hold])
         if state == .active, isClaimedByLiveProcess(id) {
             try requestCancel(id)
-            return .requested
+            if isClaimedByLiveProcess(id) { return .requested }
+            // It ended meanwhile, maybe after its sidecars were removed: a marker left behind
+            // would cancel its next claim. Cancel it where it went instead.
+            try SystemCalls.unlinkIfPresent(path(.active, id.rawValue + Self.cancelSuffix))
+            return try cancel(id, now: now)
         }
         let job = try? readJob(id.fileName, in: state)
         try withSourceLock(id.fileName, in: state) {

@@ -52,8 +52,7 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             let settings = try global.settings()
-            let spool = Spool(root: settings.spoolPath.path)
-            try global.existingSpool()
+            let spool = try global.existingSpool()
             let (name, state) = try spool.job(named: id)
             let record = try spool.record(name, in: state)
             let store = ReviewStore.existing(at: settings.storePath.path)
