@@ -30,10 +30,11 @@ extension GlobalOptions {
 
 /// The filters `hold`, `release`, `cancel` and `retry` take besides ids; given ids must match them too.
 struct JobFilter: ParsableArguments {
-    @Option(help: "Only jobs whose failure reason contains TEXT.") var reason: String?
-    @Option(help: "Only the review jobs of this note, or of the notes under this directory.") var note: String?
+    @Option(help: ArgumentHelp("Only jobs whose failure reason contains this text.", valueName: "text")) var reason: String?
+    @Option(help: ArgumentHelp("Only the review jobs of this note, or of the notes under this directory.", valueName: "path"))
+    var note: String?
     @Option(help: "Only jobs of this kind: review, sweep, batch.") var kind: String?
-    @Option(help: "Only jobs submitted longer ago than this (30m, 2h, 3d).") var olderThan: String?
+    @Option(help: ArgumentHelp("Only jobs submitted longer ago than this (30m, 2h, 3d).", valueName: "duration")) var olderThan: String?
     @Option(help: "Only jobs in this state (repeatable).") var state: [String] = []
 
     var isEmpty: Bool { reason == nil && note == nil && kind == nil && olderThan == nil && state.isEmpty }

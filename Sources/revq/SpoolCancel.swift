@@ -10,7 +10,8 @@ extension SpoolCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Job ids or unique prefixes.") var ids: [String] = []
         @OptionGroup var filter: JobFilter
-        @Option(help: "Seconds to wait for the worker of a running job to stop it.") var wait: Double = 60
+        @Option(help: ArgumentHelp("Seconds to wait for the worker of a running job to stop it.", valueName: "seconds"))
+        var wait: Double = 60
 
         func run() throws {
             let spool = try global.existingSpool()

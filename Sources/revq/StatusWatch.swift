@@ -4,7 +4,7 @@ import Foundation
 /// `--watch` of `status` and `spool ls`.
 struct WatchOptions: ParsableArguments {
     @Flag(help: "Show again every interval until interrupted (redrawn in place on a terminal).") var watch = false
-    @Option(help: "Seconds between views with --watch.") var interval: Double = 2
+    @Option(help: ArgumentHelp("Seconds between views with --watch.", valueName: "seconds")) var interval: Double = 2
 
     func validate() throws {
         guard interval > 0 else { throw ValidationError("--interval must be more than 0") }
