@@ -10,7 +10,7 @@ struct Revq: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, RunsCommand.self, StaleCommand.self, FindingsCommand.self, AckCommand.self, GatesCommand.self,
             DemoCommand.self, WorkerCommand.self, EnqueueCommand.self,
-            SpoolCommand.self,
+            SpoolCommand.self, FollowCommand.self,
             StatusCommand.self, UsageCommand.self, ConfigCommand.self, SampleRunnerCommand.self,
         ]
     )
