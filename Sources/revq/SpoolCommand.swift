@@ -226,7 +226,10 @@ extension JobRecord {
     var summary: JSONValue {
         .object([
             ("id", .string(job?.id.rawValue ?? name)), ("name", .string(name)), ("state", .string(state.rawValue)),
-            ("kind", job.map { .string($0.work.kind) } ?? .null), ("runner", job.map { .string($0.runner) } ?? .null),
+            ("kind", job.map { .string($0.work.kind) } ?? .null), ("note", .string(orNull: reviewedNote)),
+            ("notes", job.map { .array(Self.notes(of: $0.work).map(JSONValue.string)) } ?? .null),
+            ("gates", job.map { .array(Self.gates(of: $0.work).map(JSONValue.string)) } ?? .null),
+            ("runner", job.map { .string($0.runner) } ?? .null),
             ("model", job.map { .string($0.model) } ?? .null), ("priority", job.map { .integer($0.priority) } ?? .null),
             ("attempts", job.map { .integer($0.attempts) } ?? .null),
             ("max_attempts", job.map { .integer($0.maxAttempts) } ?? .null),
@@ -234,6 +237,30 @@ extension JobRecord {
             ("not_before", job?.notBefore.map { .string(Timestamp.format($0)) } ?? .null),
             ("reason", (failure?.reason ?? defect?.message).map(JSONValue.string) ?? .null),
         ])
+    }
+
+    /// The note a review job reviews; nil for a sweep or a batch.
+    var reviewedNote: String? {
+        guard case .review(let note, _)? = job?.work else { return nil }
+        return note
+    }
+
+    /// The notes a job names: a review's note, a sweep's or a batch's list; none for a sweep of
+    /// the stale notes (chosen when it is claimed).
+    static func notes(of work: Job.Work) -> [String] {
+        switch work {
+        case .review(let note, _): [note]
+        case .sweep(_, .notes(let notes), _), .sweep(_, .batch(_, let notes), _): notes
+        case .sweep(_, .stale, _): []
+        }
+    }
+
+    /// The gates a job names: a review's gates or bundles, a sweep's (or batch's) one gate.
+    static func gates(of work: Job.Work) -> [String] {
+        switch work {
+        case .review(_, let gates): gates
+        case .sweep(let gate, _, _): [gate]
+        }
     }
 
     /// The stable JSON of `spool show`: the job file as it is, the failure, the result, each run's
