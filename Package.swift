@@ -37,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "ReviewStore",
-            dependencies: ["ReviewFormat", "RevqTime", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ReviewFormat", "RevqTime", "SystemFiles", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemFiles
 
 /// A file's identity on its file system: a store file removed, or replaced by another file of
 /// the same name, no longer has the identity it was opened with.
@@ -47,6 +48,9 @@ struct StoreFile {
         // No connection of this process can have a file open that did not exist before the lock.
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         if fd >= 0 {
+            // A new store inside a KB's work tree (the default) must never go into a commit.
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            GitIgnore.place(in: directory.path, patterns: ["", "-wal", "-shm", "-journal"].map { "/" + name + $0 })
             var parent = stat()
             var info = stat()
             if fstat(lock, &parent) == 0, parent.st_mode & S_IWGRP != 0, fstat(fd, &info) == 0 {

@@ -124,6 +124,7 @@ public final class ClaimedJob: Sendable {
             if source == .active {
                 try spool.move(job.id.fileName, from: .active, to: .new)
                 try SystemCalls.syncDirectory(spool.directory(.new))
+                spool.removeActiveSidecars(of: job.id)
             }
             close(fd)
             fd = -1
@@ -141,9 +142,20 @@ public final class ClaimedJob: Sendable {
         try descriptor.withLock { fd in
             guard fd >= 0 else { throw SpoolError.alreadyReleased(id: job.id) }
             try SystemCalls.unlinkIfPresent(spool.path(source, job.id.fileName))
+            if source == .active { spool.removeActiveSidecars(of: job.id) }
             close(fd)
             fd = -1
         }
+    }
+
+    /// Tells readers (`revq status`, `spool show`, `follow`) this attempt's runs and where the
+    /// runner writes (`active/<id>.running`); a failure to say so only costs them that view.
+    public func recordRunning(runIDs: [Int64], artifactsDirectory: String) {
+        guard source == .active else { return }
+        let attempt = RunningAttempt(
+            attempt: attemptNumber, runIDs: runIDs, artifactsDirectory: artifactsDirectory, startedAt: claimedAt, workerPid: getpid(),
+            workerHost: ProcessInfo.processInfo.hostName)
+        try? spool.writeRunning(attempt, of: job.id)
     }
 
     private func recording(_ report: AttemptReport, outcome: AttemptRecord.Outcome, now: Date) -> Job {
@@ -164,6 +176,7 @@ public final class ClaimedJob: Sendable {
             }
             try spool.writeDurably(JobFile.encode(updated), as: job.id.fileName, in: state)
             try SystemCalls.unlinkIfPresent(spool.path(source, job.id.fileName))
+            if source == .active { spool.removeActiveSidecars(of: job.id) }
             if source == .waiting {
                 try SystemCalls.unlinkIfPresent(spool.path(.waiting, job.id.rawValue + Spool.completionSuffix))
             }

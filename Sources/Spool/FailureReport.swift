@@ -9,7 +9,8 @@ public struct FailureReport: Sendable, Equatable {
     public var attempts: Int
     /// Every run id of every attempt, oldest first.
     public var runIDs: [Int64]
-    /// The last lines of the runner's stderr (caller-provided), oldest first.
+    /// The last lines of the runner's stderr, oldest first, at most ``stderrTailBytes`` in all
+    /// (a longer last line keeps its end): the runner's whole stderr may be megabytes.
     public var stderrTail: [String]
     public var failedAt: Date
     public var submittedAt: Date?
@@ -23,10 +24,32 @@ public struct FailureReport: Sendable, Equatable {
         self.reason = reason
         self.attempts = attempts
         self.runIDs = runIDs
-        self.stderrTail = stderrTail
+        self.stderrTail = Self.capped(stderrTail)
         self.failedAt = Timestamp.wholeSeconds(failedAt)
         self.submittedAt = submittedAt.map(Timestamp.wholeSeconds)
         self.lastStartedAt = lastStartedAt.map(Timestamp.wholeSeconds)
+    }
+
+    /// The most of stderr kept in the report.
+    public static let stderrTailBytes = 4096
+
+    /// The last lines of `lines` that fit in ``stderrTailBytes``; the oldest of them cut to its end if need be.
+    static func capped(_ lines: [String]) -> [String] {
+        var kept: [String] = []
+        var budget = stderrTailBytes
+        for line in lines.reversed() where budget > 0 {
+            let bytes = Array(line.utf8)
+            guard bytes.count > budget else {
+                kept.append(line)
+                budget -= bytes.count
+                continue
+            }
+            // Cut at a character boundary: skip UTF-8 continuation bytes.
+            let end = bytes.suffix(budget).drop { $0 & 0xC0 == 0x80 }
+            kept.append("…" + String(decoding: end, as: UTF8.self))
+            budget = 0
+        }
+        return kept.reversed()
     }
 
     public var jsonValue: JSONValue {

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Everything the spool knows about one file, for `spool ls` and `spool show`.
@@ -13,6 +14,8 @@ public struct JobRecord: Sendable {
     public let failure: FailureReport?
     /// `<id>.result.json` of a job in `done/`.
     public let result: JSONValue?
+    /// `<id>.running` of a job in `active/`, once its worker knows the attempt's runs.
+    public let running: RunningAttempt?
 }
 
 extension Spool {
@@ -34,11 +37,10 @@ extension Spool {
                 defect = JobDefect("cannot be read: \(String(cString: strerror(code)))")
             }
         }
-        let failure =
-            state == .failed
-            ? try sidecar(name.replacingJSONSuffix(with: Self.errorSuffix), in: state).flatMap(FailureReport.init(json:)) : nil
+        let failure = state == .failed ? try failureReport(of: name, job: job) : nil
         let result = state == .done ? try sidecar(name.replacingJSONSuffix(with: Self.resultSuffix), in: state) : nil
-        return JobRecord(name: name, state: state, job: job, defect: defect, failure: failure, result: result)
+        let running = state == .active ? job.flatMap { runningAttempt(of: $0.id) } : nil
+        return JobRecord(name: name, state: state, job: job, defect: defect, failure: failure, result: result, running: running)
     }
 
     /// Finds a job by id (or a bad file by name) in any state, first match in state order.
@@ -57,6 +59,17 @@ extension Spool {
         try names(in: state).compactMap { name in
             do { return try record(name, in: state) } catch SpoolError.notFound { return nil }
         }
+    }
+
+    /// The `.error.json` of a failed file; when that is missing or unreadable, a report whose
+    /// reason is the job's last recorded one (a failed job always shows why).
+    private func failureReport(of name: String, job: Job?) throws -> FailureReport {
+        let sidecarName = name.replacingJSONSuffix(with: Self.errorSuffix)
+        if let report = try sidecar(sidecarName, in: .failed).flatMap(FailureReport.init(json:)) { return report }
+        let reason = job?.history.last?.reason ?? "unknown (\(sidecarName) is missing or unreadable)"
+        return FailureReport(
+            reason: reason, attempts: job?.attempts ?? 0, runIDs: job?.runIDs ?? [], failedAt: job?.history.last?.endedAt ?? Date(),
+            submittedAt: job?.submittedAt, lastStartedAt: job?.history.last?.startedAt)
     }
 
     private func sidecar(_ name: String, in state: JobState) throws -> JSONValue? {

@@ -5,7 +5,8 @@ import Glibc
 public enum SpoolEntryRole: Sendable, Equatable {
     /// A job file `<id>.json`, or in `new/` any other non-dot name (a bad file to be moved aside).
     case job
-    /// `<name>.error.json` in `failed/`, `<id>.result.json` in `done/`.
+    /// `<name>.error.json` in `failed/`, `<id>.result.json` in `done/`, `<id>.completion.json` in
+    /// `waiting/`, `<id>.running` and `<id>.cancel` in `active/`.
     case sidecar
 }
 
@@ -61,7 +62,8 @@ extension Spool {
         if name.hasPrefix(".") { return nil }
         switch state {
         case .failed where name.hasSuffix(errorSuffix), .done where name.hasSuffix(resultSuffix),
-            .waiting where name.hasSuffix(completionSuffix):
+            .waiting where name.hasSuffix(completionSuffix),
+            .active where name.hasSuffix(runningSuffix) || name.hasSuffix(cancelSuffix):
             return .sidecar
         default: return .job
         }

@@ -10,7 +10,7 @@ public enum RetryOutcome: Sendable, Equatable {
 }
 
 extension Spool {
-    static let cancelReason = "cancelled by operator"
+    public static let cancelReason = "cancelled by operator"
 
     /// Parks a ready or deferred job in `hold/`.
     public func hold(_ id: JobID) throws {
@@ -30,10 +30,29 @@ extension Spool {
         return target
     }
 
-    /// Cancels a job that is not running (ready, deferred or held): it goes to `failed/` with the
-    /// reason `cancelled by operator`, where `retry` can bring it back. A running job cannot be cancelled.
-    public func cancel(_ id: JobID, now: Date = Date()) throws {
-        let state = try currentState(of: id, expecting: [.new, .deferred, .hold])
+    /// What `cancel` did.
+    public enum CancelOutcome: Sendable, Equatable {
+        /// The job is in `failed/` with the reason `cancelled by operator`.
+        case cancelled
+        /// The job is running: its worker was asked to stop the runner's process group and fail it.
+        case requested
+    }
+
+    /// Cancels a job: a ready, deferred or held one (or one in `active/` whose worker died) goes
+    /// to `failed/` with the reason `cancelled by operator`, where `retry` can bring it back. For
+    /// a running job the marker `active/<id>.cancel` is written; its worker stops the runner and
+    /// fails the job with the same reason.
+    @discardableResult
+    public func cancel(_ id: JobID, now: Date = Date()) throws -> CancelOutcome {
+        let state = try currentState(of: id, expecting: [.new, .active, .deferred, .hold])
+        if state == .active, isClaimedByLiveProcess(id) {
+            try requestCancel(id)
+            if isClaimedByLiveProcess(id) { return .requested }
+            // It ended meanwhile, maybe after its sidecars were removed: a marker left behind
+            // would cancel its next claim. Cancel it where it went instead.
+            try SystemCalls.unlinkIfPresent(path(.active, id.rawValue + Self.cancelSuffix))
+            return try cancel(id, now: now)
+        }
         let job = try? readJob(id.fileName, in: state)
         try withSourceLock(id.fileName, in: state) {
             let report = FailureReport(
@@ -44,10 +63,12 @@ extension Spool {
             try move(id.fileName, from: state, to: .failed)
             try SystemCalls.syncDirectory(directory(.failed))
         }
+        if state == .active { removeActiveSidecars(of: id) }
         if let key = job?.key {
             let keys = KeyIndex(spool: self)
             try keys.withLock { try keys.release(key, from: id) }
         }
+        return .cancelled
     }
 
     /// Puts a failed job back in `new/`: its attempts start again from 0 (a fresh `max_attempts`
@@ -136,16 +157,17 @@ extension Spool {
         return state
     }
 
-    /// Runs `body` holding the claim lock of `new/<name>` (so no claim runs at the same time);
-    /// files of other states are moved by `rename` alone, which settles any race.
+    /// Runs `body` holding the claim lock of `new/<name>` (so no claim runs at the same time) or
+    /// of an orphan in `active/` (so no recovery does); files of other states are moved by
+    /// `rename` alone, which settles any race.
     private func withSourceLock(_ name: String, in state: JobState, _ body: () throws -> Void) throws {
-        guard state == .new else { return try body() }
-        switch try LockedEntry.open(path(.new, name)) {
+        guard state == .new || state == .active else { return try body() }
+        switch try LockedEntry.open(path(state, name)) {
         case .locked(let fd, _):
             defer { close(fd) }
             try body()
         case .busy: throw SpoolError.busy(name: name)
-        case .missing: throw SpoolError.notFound(name: name, states: [.new])
+        case .missing: throw SpoolError.notFound(name: name, states: [state])
         case .notRegular, .unreadable: try body()
         }
     }

@@ -7,6 +7,7 @@ extension Spool {
     /// which fails it once its attempts are used). An orphan whose id also exists in another
     /// state (a crash between the two steps of an ending or a claim) is a leftover: its `active/`
     /// copy is removed. An orphan that is not a valid job goes to `failed/` like any bad file.
+    /// Sidecars of `active/` (`.running`, `.cancel`) whose job file is gone are removed.
     public func recoverOrphans(rules: JobRules, now: Date = Date()) throws -> [ClaimedJob] {
         var orphans: [ClaimedJob] = []
         for name in try names(in: .active) {
@@ -20,6 +21,7 @@ extension Spool {
             let others: [JobState] = [.new, .deferred, .hold, .done, .failed, .waiting]
             if let id = JobID(fileName: name), try locate(id, in: others) != nil {
                 try SystemCalls.unlinkIfPresent(path(.active, name))
+                removeActiveSidecars(of: id)
                 continue
             }
             do {
@@ -31,6 +33,7 @@ extension Spool {
                 try quarantine(name, from: .active, reason: defect.message)
             }
         }
+        try removeStrayActiveSidecars()
         return orphans
     }
 

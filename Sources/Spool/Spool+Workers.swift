@@ -8,12 +8,15 @@ public struct WorkerRegistration: Sendable, Equatable {
     public var pid: Int32
     public var startedAt: Date
     public var concurrency: Int
+    /// The registering worker's ``revqVersion``; `?` for a registration that names none.
+    public var version: String
 
-    public init(host: String, pid: Int32, startedAt: Date, concurrency: Int) {
+    public init(host: String, pid: Int32, startedAt: Date, concurrency: Int, version: String = revqVersion) {
         self.host = host
         self.pid = pid
         self.startedAt = startedAt
         self.concurrency = concurrency
+        self.version = version
     }
 
     /// `worker.<host>-<pid>-<start in ns>.json`: unique even when a pid is reused, or for two
@@ -50,7 +53,7 @@ extension Spool {
         let document = JSONValue.object([
             ("host", .string(registration.host)), ("pid", .integer(Int(registration.pid))),
             ("started_at", .integer(Int(registration.startedAt.timeIntervalSince1970))),
-            ("concurrency", .integer(registration.concurrency)),
+            ("concurrency", .integer(registration.concurrency)), ("version", .string(registration.version)),
         ])
         let temporary = try writeTemporary(registration.fileName, JSONWriter.bytes(document), exclusive: true, sync: false)
         let fd = try SystemCalls.check("open", temporary) { open(temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
@@ -89,7 +92,8 @@ extension Spool {
             else { continue }
             workers.append(
                 WorkerRegistration(
-                    host: host, pid: Int32(pid), startedAt: Date(timeIntervalSince1970: TimeInterval(started)), concurrency: concurrency))
+                    host: host, pid: Int32(pid), startedAt: Date(timeIntervalSince1970: TimeInterval(started)), concurrency: concurrency,
+                    version: document["version"]?.stringValue ?? "?"))
         }
         return workers.sorted { ($0.startedAt, $0.pid) < ($1.startedAt, $1.pid) }
     }

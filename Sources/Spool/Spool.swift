@@ -1,4 +1,5 @@
 import Glibc
+import SystemFiles
 
 /// A file spool (SPEC §5): one directory per job state under `root`, plus `tmp/` for files
 /// being written and `keys/` for idempotency keys. All of it must be on one file system.
@@ -27,7 +28,8 @@ public struct Spool: Sendable {
     var keysDirectory: String { root + "/keys" }
 
     /// Creates the root and every spool directory that is missing, mode 0770 whatever the umask
-    /// (plus setgid, inherited from a setgid parent).
+    /// (plus setgid, inherited from a setgid parent), and a `.gitignore` of everything in it: a
+    /// spool inside a KB's work tree (the default) never goes into a commit.
     /// A root removed meanwhile (`ENOENT`) is made again, a few times.
     public func createDirectories() throws {
         for attempt in 1...3 {
@@ -36,6 +38,7 @@ public struct Spool: Sendable {
                 for name in JobState.allCases.map(\.rawValue) + ["tmp", "keys"] {
                     try Self.makeDirectory(root + "/" + name, parents: false)
                 }
+                GitIgnore.place(in: root, patterns: ["*"])
                 return
             } catch SpoolError.system(_, _, ENOENT) where attempt < 3 {
                 continue

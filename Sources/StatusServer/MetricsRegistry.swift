@@ -12,7 +12,7 @@ public struct MetricsRegistry: Sendable {
     public let factory: PrometheusMetricsFactory
 
     /// The version `revq_build_info` reports.
-    public static let version = "0.1.0"
+    public static let version = revqVersion
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)

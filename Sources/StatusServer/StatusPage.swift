@@ -48,11 +48,11 @@ enum StatusPage {
         guard !snapshot.workers.isEmpty else { return "<p class=\"none\">No worker is registered.</p>\n" }
         let serving = snapshot.worker
         return table(
-            ["host", "pid", "started", "up", "concurrency", ""],
+            ["host", "pid", "started", "up", "concurrency", "version", ""],
             snapshot.workers.map { worker in
                 [
                     worker.host, String(worker.pid), Timestamp.format(worker.startedAt),
-                    duration(snapshot.takenAt.timeIntervalSince(worker.startedAt)), String(worker.concurrency),
+                    duration(snapshot.takenAt.timeIntervalSince(worker.startedAt)), String(worker.concurrency), worker.version,
                     worker.host == serving.host && worker.pid == serving.pid ? "serving this page" : "",
                 ]
             })

@@ -80,7 +80,8 @@ struct ContainmentUnavailable: Error, CustomStringConvertible {
 }
 
 extension JobExecutor {
-    /// Runs the runner of `job` and stops every process it left behind (see ``Containment``).
+    /// Runs the runner of `job` and stops every process it left behind (see ``Containment``);
+    /// an operator's cancel stops it early (``stoppingOnCancel(_:_:)``).
     /// A job whose cgroup cannot be created falls back to its marker, with a warning.
     func runContained(_ invocation: RunnerInvocation, job: Job) async -> RunnerOutcome {
         if let tree = Containment.tree(for: context.config.containment) {
@@ -89,14 +90,14 @@ extension JobExecutor {
                 try cgroup.create()
                 var contained = invocation
                 contained.cgroup = cgroup.path
-                let outcome = await Runner.run(contained)
+                let outcome = await stoppingOnCancel(job.id) { [contained] in await Runner.run(contained) }
                 Containment.report(await cgroup.stop(), of: cgroup, job: job.id, context: context)
                 return outcome
             } catch {
                 context.log("containment: job marker for this job", job.id, level: .warning, ["reason": "\(error)"])
             }
         }
-        let outcome = await Runner.run(invocation)
+        let outcome = await stoppingOnCancel(job.id) { await Runner.run(invocation) }
         await Containment.stopLeftovers(of: job.id, context: context)
         return outcome
     }

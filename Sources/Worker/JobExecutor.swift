@@ -143,6 +143,7 @@ struct JobExecutor: Sendable {
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let prompt = review.prompt(runId: runId)
         try artifacts.prepareDirectory()
+        claimed.recordRunning(runIDs: [runId], artifactsDirectory: artifacts.directory.path)
         let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
         if let fault = launchFault(outcome) { throw fault }
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
@@ -150,7 +151,7 @@ struct JobExecutor: Sendable {
         let parsed = Result { () throws(ReviewFormatError) in
             try BundleParser.parse(outcome.bundleText, expectedGates: review.gates.map(\.id))
         }
-        if let verdict = verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
+        if let verdict = verdict(on: outcome, job: job, outputParses: (try? parsed.get()) != nil) {
             return try await settle(claimed, failing: [runId], verdict, stderrTail: outcome.stderrTail)
         }
         let blocks: [GateBlock]

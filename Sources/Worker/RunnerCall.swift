@@ -13,6 +13,8 @@ import WorkerMetrics
 enum RunnerVerdict: Equatable {
     /// The worker is stopping: the job goes back to `new/` without spending an attempt.
     case stopped
+    /// An operator cancelled the running job (`revq spool cancel`): it fails at once.
+    case cancelled
     /// The output names an exhausted quota: the job is deferred without spending an attempt and
     /// the pool stops claiming until `until`.
     case quotaExhausted(pattern: String, until: Date)
@@ -25,6 +27,7 @@ enum RunnerVerdict: Equatable {
     var reason: String {
         switch self {
         case .stopped: "worker stopped during run"
+        case .cancelled: Spool.cancelReason
         case .quotaExhausted(let pattern, _): "runner quota exhausted: \(pattern)"
         case .failed(let reason), .refused(let reason): reason
         }
@@ -56,9 +59,11 @@ extension JobExecutor {
     }
 
     /// The verdict on a runner's end; nil when its output is to be recorded. A quota pattern
-    /// counts only when the call failed or its output did not parse.
-    func verdict(on outcome: RunnerOutcome, runner: String, outputParses: Bool) -> RunnerVerdict? {
-        if outcome.termination == .stopped { return .stopped }
+    /// counts only when the call failed or its output did not parse. A runner stopped while the
+    /// job's cancel marker is there was stopped for the operator (see ``JobExecutor/execute(_:)``).
+    func verdict(on outcome: RunnerOutcome, job: Job, outputParses: Bool) -> RunnerVerdict? {
+        let runner = job.runner
+        if outcome.termination == .stopped { return context.spool.cancelRequested(job.id) ? .cancelled : .stopped }
         if !outcome.termination.isSuccess || !outputParses, let pattern = outcome.quotaMatch(patterns: context.config.quota.patterns) {
             return .quotaExhausted(pattern: pattern, until: Date().addingTimeInterval(TimeInterval(context.config.quota.pauseSeconds)))
         }
@@ -90,7 +95,7 @@ extension JobExecutor {
             return ending
         case .failed:
             return try settle(claimed, .retry(report))
-        case .refused:
+        case .refused, .cancelled:
             return try settle(claimed, .fail(reason: verdict.reason))
         }
     }

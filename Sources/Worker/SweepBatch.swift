@@ -111,13 +111,14 @@ struct SweepBatch {
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
         let attemptFiles = ReviewArtifacts(kb: context.kb, sweepBatch: job.id.rawValue, attempt: claimed.attemptNumber)
         try attemptFiles.prepareDirectory()
+        claimed.recordRunning(runIDs: runIDs, artifactsDirectory: attemptFiles.directory.path)
         let outcome = await executor.runContained(
             executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: attemptFiles.directory.path), job: job)
         if let fault = executor.launchFault(outcome) { throw fault }
         try await executor.attach(outcome, to: runIDs, job: job)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }
-        if let verdict = executor.verdict(on: outcome, runner: job.runner, outputParses: (try? parsed.get()) != nil) {
+        if let verdict = executor.verdict(on: outcome, job: job, outputParses: (try? parsed.get()) != nil) {
             return try await executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
         }
         let blocks: [GateBlock]

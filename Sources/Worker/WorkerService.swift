@@ -92,6 +92,7 @@ public final class WorkerService: Service {
             context.logger.warning("cannot register the worker in the spool", metadata: ["error": "\(error)"])
         }
         defer { lease?.end() }
+        warnOfOtherWorkers(on: spool, than: registration, logger: context.logger)
         // Watching starts first: what happens to `new/` during recovery waits in the kernel's queue.
         var watcher = try Self.watch(spool)
         try await Recovery(context: context).run()
@@ -300,6 +301,20 @@ public final class WorkerService: Service {
         }
         try? spool.recordClaimingStopped(nil)
         context.logger.info("worker stopped")
+    }
+
+    /// Two workers may share a spool, but more often a second one is a mistake (a forgotten
+    /// `nohup`, a unit and a shell): say so, naming the others.
+    func warnOfOtherWorkers(on spool: Spool, than registration: WorkerRegistration, logger: Logger) {
+        let others = ((try? spool.liveWorkers()) ?? []).filter { $0.pid != registration.pid || $0.host != registration.host }
+        for other in others {
+            logger.warning(
+                "another worker is running on this spool",
+                metadata: [
+                    "pid": "\(other.pid)", "host": "\(other.host)", "started_at": "\(Timestamp.format(other.startedAt))",
+                    "spool": "\(spool.root)",
+                ])
+        }
     }
 
     /// A watcher of `new/`; the spool is made again when it vanished before the watch was set.

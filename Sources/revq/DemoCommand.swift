@@ -18,13 +18,27 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Review a sample git knowledge base end to end with a worker and the built-in sample runner.")
 
-    @Option(help: "Where to build the sample KB (default: a new temporary directory).") var directory: String?
+    @Option(help: "Where to build the sample KB: a new or empty directory (default: a new temporary directory).")
+    var directory: String?
     @Option(help: "Seconds to wait for the jobs before giving up.") var timeout = 45
 
     static let model = "sample-model"
 
+    /// The demo makes a git repository, commits its files and starts a worker there: never in a
+    /// directory that holds anything already (someone's own repository, say).
+    static func refuseNonEmpty(_ root: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw CLIFailure.input("--directory \(root.path) is a file; give a new or empty directory") }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        guard entries.isEmpty else {
+            throw CLIFailure.input("--directory \(root.path) is not empty (\(entries.count) entries); give a new or empty directory")
+        }
+    }
+
     func run() throws {
         let root = try directory.map { URL(fileURLWithPath: $0) } ?? DemoKB.temporaryRoot()
+        try Self.refuseNonEmpty(root)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try DemoKB.create(at: root)
         let revq = try DemoProcesses(root: root)

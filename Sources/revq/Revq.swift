@@ -19,6 +19,7 @@ struct Revq: AsyncParsableCommand {
             WorkerCommand.self,
             EnqueueCommand.self,
             SpoolCommand.self,
+            FollowCommand.self,
             StatusCommand.self,
             UsageCommand.self,
             ConfigCommand.self,

@@ -17,23 +17,28 @@ struct SpoolCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this state (repeatable): new, active, deferred, hold, done, failed, waiting.") var state: [String] = []
         @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Cut nothing: every cell in full.") var wide = false
+        @OptionGroup var watch: WatchOptions
 
         func run() throws {
-            let spool = try global.openSpool()
+            let spool = try global.existingSpool()
             let states = state.isEmpty ? JobState.allCases.filter { $0 != .done } : try state.map(JobState.parse)
-            let records = try states.flatMap { try spool.records(in: $0) }
-            if json { return print(JSONValue.object([("jobs", .array(records.map(\.summary)))]).serialized) }
-            Output.table(
-                ["ID", "STATE", "KIND", "TARGET", "RUNNER", "PRI", "TRIES", "REASON"],
-                records.map { record in
-                    let job = record.job
-                    return [
-                        record.job?.id.rawValue ?? record.name, record.state.rawValue, job?.work.kind ?? "bad file",
-                        job.map(\.target) ?? "", job?.runner ?? "", job.map { String($0.priority) } ?? "",
-                        job.map { "\($0.attempts)/\($0.maxAttempts)" } ?? "",
-                        record.failure?.reason ?? record.defect?.message ?? "",
-                    ]
-                })
+            try watch.repeating {
+                let records = try states.flatMap { try spool.records(in: $0) }
+                if json { return print(JSONValue.object([("jobs", .array(records.map(\.summary)))]).serialized) }
+                let now = Date()
+                Output.table(
+                    ["ID", "STATE", "KIND", "TARGET", "RUNNER", "PRI", "TRIES", "AGE", "NOT-BEFORE", "REASON"],
+                    records.map { record in
+                        let job = record.job
+                        return [
+                            record.displayID, record.state.rawValue, job?.kindName ?? "bad file", job.map(\.target) ?? "", job?.runner ?? "",
+                            job.map { String($0.priority) } ?? "", job.map { "\($0.attempts)/\($0.maxAttempts)" } ?? "",
+                            job?.submittedTime.map { DurationText.format(max(0, now.timeIntervalSince($0))) } ?? "",
+                            job?.notBefore.map(Timestamp.format) ?? "", record.failure?.reason ?? record.defect?.message ?? "",
+                        ]
+                    }, maxWidth: wide ? nil : 60)
+            }
         }
     }
 
@@ -47,12 +52,11 @@ struct SpoolCommand: ParsableCommand {
 
         func run() throws {
             let settings = try global.settings()
-            let spool = Spool(root: settings.spoolPath.path)
-            guard let record = try spool.find(id) else {
-                throw CLIFailure.input("no job \(id) in \(spool.root)")
-            }
+            let spool = try global.existingSpool()
+            let (name, state) = try spool.job(named: id)
+            let record = try spool.record(name, in: state)
             let store = ReviewStore.existing(at: settings.storePath.path)
-            let runs = runStatuses(record.job?.runIDs ?? [], store: store)
+            let runs = runStatuses((record.job?.runIDs ?? []) + (record.running?.runIDs ?? []), store: store)
             let sweep = try record.job.flatMap { try $0.sweepProgress(spool: spool, store: store) }
             if json { return print(record.detail(runs: runs, sweep: sweep).serialized) }
             print("job \(record.job?.id.rawValue ?? record.name) in \(record.state.directoryName)")
@@ -62,6 +66,14 @@ struct SpoolCommand: ParsableCommand {
                 print("  submitted: \(job.submittedAt.map(Timestamp.format) ?? "?") by \(job.submittedBy ?? "?")")
                 if let notBefore = job.notBefore { print("  not before: \(Timestamp.format(notBefore))") }
                 if let key = job.key { print("  key: \(key)") }
+                if let running = record.running {
+                    let runText = running.runIDs.map { "run \($0)" }.joined(separator: ", ")
+                    print(
+                        "  running: attempt \(running.attempt), \(runText), since \(Timestamp.format(running.startedAt))"
+                            + " (worker pid \(running.workerPid) on \(running.workerHost))")
+                    print("  artifacts: \(running.artifactsDirectory)")
+                    print("  output: \(running.outputPath)")
+                }
                 for attempt in job.history {
                     let runText = attempt.runIDs.map { "run \($0) (\(runs[$0] ?? "unknown"))" }.joined(separator: ", ")
                     print(
@@ -102,20 +114,23 @@ struct SpoolCommand: ParsableCommand {
             commandName: "retry",
             abstract: "Put failed jobs back in new/ (attempts reset, history kept).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Job ids or names in failed/.") var ids: [String] = []
-        @Flag(help: "Retry every job in failed/.") var allFailed = false
+        @Argument(help: "Job ids (or unique prefixes) or names in failed/.") var ids: [String] = []
+        @Flag(help: "Retry every job in failed/ (that passes the filters).") var allFailed = false
+        @OptionGroup var filter: JobFilter
+        @Flag(help: "Print what would be retried; change nothing.") var dryRun = false
 
         func validate() throws {
-            guard ids.isEmpty == allFailed else { throw ValidationError("name job ids, or --all-failed (not both)") }
+            guard ids.isEmpty || !allFailed else { throw ValidationError("name job ids, or --all-failed (not both)") }
         }
 
         func run() throws {
             let settings = try global.settings()
-            let spool = Spool(root: settings.spoolPath.path)
+            let spool = try global.existingSpool()
             let rules = JobRules(knownRunners: Set(settings.config.runners.keys))
-            let names = allFailed ? try spool.names(in: .failed) : ids.map { JobID($0)?.fileName ?? $0 }
-            for name in names {
-                switch try spool.retry(name, rules: rules) {
+            let records = try JobSelection.select(ids: ids, filter: filter, in: spool, states: [.failed], all: allFailed)
+            try JobSelection.each(records) { record in
+                if dryRun { return print("would retry \(record.displayID)") }
+                switch try spool.retry(record.name, rules: rules) {
                 case .requeued(let id): print("retried \(id)")
                 case .alreadyLive(let id, let state): print("\(id) is already in \(state.directoryName); removed its failed/ copy")
                 }
@@ -125,41 +140,35 @@ struct SpoolCommand: ParsableCommand {
 
     struct Hold: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "hold", abstract: "Park a ready or deferred job in hold/.")
+            commandName: "hold", abstract: "Park ready or deferred jobs in hold/.")
         @OptionGroup var global: GlobalOptions
-        @Argument var id: String
+        @Argument(help: "Job ids or unique prefixes.") var ids: [String] = []
+        @OptionGroup var filter: JobFilter
         func run() throws {
-            let spool = try global.openSpool()
-            try spool.hold(try JobID.parse(id))
-            print("held \(id)")
+            let spool = try global.existingSpool()
+            let records = try JobSelection.select(ids: ids, filter: filter, in: spool, states: [.new, .deferred])
+            try JobSelection.each(records) { record in
+                try spool.hold(try record.jobID())
+                print("held \(record.displayID)")
+            }
         }
     }
 
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "release", abstract: "Release a held job.")
+            commandName: "release", abstract: "Release held jobs.")
         @OptionGroup var global: GlobalOptions
-        @Argument var id: String
+        @Argument(help: "Job ids or unique prefixes.") var ids: [String] = []
+        @OptionGroup var filter: JobFilter
         func run() throws {
-            let spool = try global.openSpool()
-            let state = try spool.release(try JobID.parse(id))
-            print("released \(id) to \(state.directoryName)")
+            let spool = try global.existingSpool()
+            let records = try JobSelection.select(ids: ids, filter: filter, in: spool, states: [.hold])
+            try JobSelection.each(records) { record in
+                let state = try spool.release(try record.jobID())
+                print("released \(record.displayID) to \(state.directoryName)")
+            }
         }
     }
-
-    struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "cancel",
-            abstract: "Cancel a job that is not running: it goes to failed/ as 'cancelled by operator'.")
-        @OptionGroup var global: GlobalOptions
-        @Argument var id: String
-        func run() throws {
-            let spool = try global.openSpool()
-            try spool.cancel(try JobID.parse(id))
-            print("cancelled \(id)")
-        }
-    }
-
 }
 
 extension JobState {
@@ -175,9 +184,10 @@ extension GlobalOptions {
     func openSpool() throws -> Spool { Spool(root: try settings().spoolPath.path) }
 }
 
-extension JobID {
-    static func parse(_ text: String) throws -> JobID {
-        guard let id = JobID(text) ?? JobID(fileName: text) else { throw CLIFailure.input("not a job id: \(text)") }
+extension JobRecord {
+    /// The id of the job; a bad file is no job to act on.
+    func jobID() throws -> JobID {
+        guard let id = job?.id ?? JobID(fileName: name) else { throw CLIFailure.input("\(name) is not a job file") }
         return id
     }
 }
@@ -216,12 +226,41 @@ extension JobRecord {
     var summary: JSONValue {
         .object([
             ("id", .string(job?.id.rawValue ?? name)), ("name", .string(name)), ("state", .string(state.rawValue)),
-            ("kind", job.map { .string($0.work.kind) } ?? .null), ("runner", job.map { .string($0.runner) } ?? .null),
+            ("kind", job.map { .string($0.work.kind) } ?? .null), ("note", .string(orNull: reviewedNote)),
+            ("notes", job.map { .array(Self.notes(of: $0.work).map(JSONValue.string)) } ?? .null),
+            ("gates", job.map { .array(Self.gates(of: $0.work).map(JSONValue.string)) } ?? .null),
+            ("runner", job.map { .string($0.runner) } ?? .null),
             ("model", job.map { .string($0.model) } ?? .null), ("priority", job.map { .integer($0.priority) } ?? .null),
             ("attempts", job.map { .integer($0.attempts) } ?? .null),
             ("max_attempts", job.map { .integer($0.maxAttempts) } ?? .null),
+            ("submitted_at", job?.submittedTime.map { .string(Timestamp.format($0)) } ?? .null),
+            ("not_before", job?.notBefore.map { .string(Timestamp.format($0)) } ?? .null),
             ("reason", (failure?.reason ?? defect?.message).map(JSONValue.string) ?? .null),
         ])
+    }
+
+    /// The note a review job reviews; nil for a sweep or a batch.
+    var reviewedNote: String? {
+        guard case .review(let note, _)? = job?.work else { return nil }
+        return note
+    }
+
+    /// The notes a job names: a review's note, a sweep's or a batch's list; none for a sweep of
+    /// the stale notes (chosen when it is claimed).
+    static func notes(of work: Job.Work) -> [String] {
+        switch work {
+        case .review(let note, _): [note]
+        case .sweep(_, .notes(let notes), _), .sweep(_, .batch(_, let notes), _): notes
+        case .sweep(_, .stale, _): []
+        }
+    }
+
+    /// The gates a job names: a review's gates or bundles, a sweep's (or batch's) one gate.
+    static func gates(of work: Job.Work) -> [String] {
+        switch work {
+        case .review(_, let gates): gates
+        case .sweep(let gate, _, _): [gate]
+        }
     }
 
     /// The stable JSON of `spool show`: the job file as it is, the failure, the result, each run's
@@ -234,9 +273,9 @@ extension JobRecord {
             (
                 "runs",
                 .array(
-                    (job?.runIDs ?? []).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })
+                    ((job?.runIDs ?? []) + (running?.runIDs ?? [])).map { .object([("id", .integer(Int($0))), ("status", runs[$0].map(JSONValue.string) ?? .null)]) })
             ),
-            ("sweep", sweep?.jsonValue ?? .null),
+            ("sweep", sweep?.jsonValue ?? .null), ("running", running?.jsonValue ?? .null),
         ])
     }
 }

@@ -35,8 +35,8 @@ extension SpoolCommand {
             let state = try JobState.parse(state ?? "")
             let age = try DurationText.seconds(olderThan ?? "")
             let result = try spool.purge(state, olderThan: age, dryRun: dryRun)
+            if dryRun { result.removed.forEach { print("would purge \($0)") } }
             print("\(dryRun ? "would purge" : "purged") \(result.removed.count) from \(state.directoryName)")
-            if dryRun { for name in result.removed { print(name) } }
             for name in result.skipped { print("skipped \(name) (a directory: look at it)") }
         }
     }

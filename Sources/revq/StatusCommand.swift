@@ -17,13 +17,19 @@ struct StatusCommand: ParsableCommand {
         commandName: "status", abstract: "Jobs per spool state, the oldest ready job's age, running jobs, pause state.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var watch: WatchOptions
 
     func run() throws {
         let settings = try global.settings()
-        let spool = Spool(root: settings.spoolPath.path)
-        let (counts, oldest, running) = (try spool.counts(), try spool.oldestReady(), try spool.names(in: .active))
+        let spool = try global.existingSpool()
+        try watch.repeating { try show(spool, settings: settings) }
+    }
+
+    private func show(_ spool: Spool, settings: Settings) throws {
+        let now = Date()
+        let (counts, oldest, running) = (try spool.counts(), try spool.oldestReady(), try spool.records(in: .active))
         let sweeps = try runningSweeps(spool, storePath: settings.storePath.path)
-        let age = oldest.map { max(0, Date().timeIntervalSince($0.submittedAt)) }
+        let age = oldest.map { max(0, now.timeIntervalSince($0.submittedAt)) }
         let pausedUntil = spool.pausedUntil()
         let stopped = spool.claimingStopped()
         let workers = try spool.liveWorkers()
@@ -44,10 +50,11 @@ struct StatusCommand: ParsableCommand {
                             .object([
                                 ("host", .string($0.host)), ("pid", .integer(Int($0.pid))),
                                 ("started_at", .string(Timestamp.format($0.startedAt))), ("concurrency", .integer($0.concurrency)),
+                                ("version", .string($0.version)),
                             ])
                         })
                 ),
-                ("running", .array(running.map { .string(JobID(fileName: $0)?.rawValue ?? $0) })),
+                ("running", .array(running.map { $0.runningJSON(now: now) })),
                 ("sweeps", .array(sweeps.map(\.jsonValue))),
                 ("paused_until", pausedUntil.map { .string(Timestamp.format($0)) } ?? .null),
                 ("claiming_stopped", stopped.map(JSONValue.string) ?? .null),
@@ -58,10 +65,13 @@ struct StatusCommand: ParsableCommand {
         print("spool: \(spool.root)")
         Output.table(["STATE", "JOBS"], JobState.allCases.map { [$0.rawValue, String(counts[$0] ?? 0)] })
         print("oldest ready: " + (oldest.map { "\($0.id) (\(DurationText.format(age ?? 0)) ago)" } ?? "none"))
+        if workers.isEmpty { print("no worker running") }
         for worker in workers {
-            print("worker: \(worker.host) pid \(worker.pid), started \(Timestamp.format(worker.startedAt)), concurrency \(worker.concurrency)")
+            print(
+                "worker: \(worker.host) pid \(worker.pid), started \(Timestamp.format(worker.startedAt)), "
+                    + "concurrency \(worker.concurrency), version \(worker.version)")
         }
-        for name in running { print("running: \(JobID(fileName: name)?.rawValue ?? name)") }
+        for record in running { print("running: " + Output.visible(record.runningLine(now: now))) }
         for sweep in sweeps { print("sweep \(sweep.sweep): \(sweep.summary)") }
         if let stopped {
             print("claiming: stopped (\(stopped))")
@@ -88,5 +98,29 @@ extension UsageRow {
         if runsWithoutTelemetry > 0 { line += ", \(runsWithoutTelemetry) without telemetry" }
         if let cost { line += ", " + Self.dollars(cost) }
         return line
+    }
+}
+
+extension JobRecord {
+    /// A job of `active/` in `status`: `<id> <target>, attempt 2, run 12, 5m, <artifacts>`.
+    func runningLine(now: Date) -> String {
+        var parts = [displayID + (job.map { " " + $0.target } ?? "")]
+        guard let running else { return (parts + ["starting"]).joined(separator: ", ") }
+        parts.append("attempt \(running.attempt)")
+        parts.append(running.runIDs.isEmpty ? "no run" : "run " + running.runIDs.map(String.init).joined(separator: ","))
+        parts.append(DurationText.format(max(0, now.timeIntervalSince(running.startedAt))))
+        parts.append(running.artifactsDirectory)
+        return parts.joined(separator: ", ")
+    }
+
+    /// A job of `active/` in `status --json`.
+    func runningJSON(now: Date) -> JSONValue {
+        .object([
+            ("id", .string(displayID)), ("kind", job.map { .string($0.kindName) } ?? .null),
+            ("target", job.map { .string($0.target) } ?? .null), ("attempt", running.map { .integer($0.attempt) } ?? .null),
+            ("run_ids", .array((running?.runIDs ?? []).map { .integer(Int($0)) })),
+            ("elapsed_s", running.map { .integer(Int(max(0, now.timeIntervalSince($0.startedAt)))) } ?? .null),
+            ("artifacts", running.map { .string($0.artifactsDirectory) } ?? .null),
+        ])
     }
 }

@@ -25,6 +25,21 @@ import Testing
     }
 
     /// The prompt of a review job, as `enqueue --dry-run` prints it, gets one block per gate.
+    @Test func theDemoRefusesADirectoryThatHoldsAnything() throws {
+        let sample = try SampleKB()
+        defer { sample.remove() }
+        let before = try sample.git(["log", "--oneline"])
+        let refused = try RevqBinary.run(["demo", "--directory", sample.root.path], in: sample.root)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.hasPrefix("revq: error: --directory \(sample.root.path) is not empty"), "\(refused.stderr)")
+        #expect(try sample.git(["log", "--oneline"]) == before, "nothing committed in the repository")
+        #expect(try sample.git(["status", "--porcelain"]).isEmpty, "nothing added to it")
+
+        try sample.write("plain-file", "x")
+        let file = try RevqBinary.run(["demo", "--directory", sample.root.appendingPathComponent("plain-file").path], in: sample.root)
+        #expect(file.status == 2 && file.stderr.contains("is a file"), "\(file.stderr)")
+    }
+
     @Test func theSampleRunnerAnswersEveryGateOfAReviewPrompt() throws {
         let sample = try SampleKB()
         defer { sample.remove() }

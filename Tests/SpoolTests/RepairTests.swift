@@ -64,16 +64,23 @@ import Testing
         #expect(try temp.spool.enqueue(reviewJob(key: "once"), rules: testRules).existing == false)
     }
 
-    @Test func runningJobsCannotBeCancelled() throws {
+    @Test func aRunningJobIsAskedToStopAndAnOrphanIsCancelledAtOnce() throws {
         let temp = try TemporarySpool()
         defer { temp.cleanup() }
-        let job = reviewJob()
-        _ = try temp.spool.enqueue(job, rules: testRules)
-        let claimed = try #require(try temp.spool.claim(job.id.fileName, rules: testRules).claimed)
-        #expect(throws: SpoolError.wrongState(name: job.id.rawValue, state: .active, expected: [.new, .deferred, .hold])) {
-            try temp.spool.cancel(job.id)
-        }
-        try claimed.fail(AttemptReport(reason: "x"))
+        let (running, orphan) = (reviewJob(), reviewJob())
+        _ = try temp.spool.enqueue([running, orphan], rules: testRules)
+        let claimed = try #require(try temp.spool.claim(running.id.fileName, rules: testRules).claimed)
+        claimed.recordRunning(runIDs: [7], artifactsDirectory: "/tmp/run-7")
+        #expect(try temp.spool.cancel(running.id) == .requested)
+        #expect(temp.spool.cancelRequested(running.id))
+        #expect(temp.spool.runningAttempt(of: running.id)?.runIDs == [7])
+        #expect(try temp.spool.names(in: .active) == [running.id.fileName], "sidecars are not jobs")
+        try claimed.fail(AttemptReport(reason: "cancelled by operator"))
+        #expect(temp.listing("active").isEmpty, "the sidecars leave with the job")
+
+        _ = try #require(try temp.spool.claim(orphan.id.fileName, rules: testRules).claimed)  // dropped: its worker died
+        #expect(try temp.spool.cancel(orphan.id) == .cancelled)
+        #expect(try temp.spool.find(orphan.id.rawValue)?.failure?.reason == "cancelled by operator")
     }
 
     @Test func purgeRemovesOnlyWhatItWasAskedTo() throws {

@@ -214,6 +214,7 @@ struct UsageStore {
         #expect(table.stdout.contains("COST"))
         #expect(table.stdout.contains("no price configured for: claude-haiku-4-5, claude-sonnet-4-6, gpt-5.4-mini"))
 
+        try FileManager.default.createDirectory(atPath: fixture.directory.path + "/spool", withIntermediateDirectories: true)
         let status = try RevqBinary.run(["status", "--json"] + common, in: fixture.directory.url)
         #expect(status.status == 0, "\(status.stderr)")
         let statusDocument = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

@@ -1,4 +1,5 @@
 import Foundation
+import Spool
 import TestSupport
 import Testing
 
@@ -134,6 +135,7 @@ import Testing
             let workers = page.components(separatedBy: "<section id=\"workers\">").last?.components(separatedBy: "</section>").first ?? ""
             #expect(workers.components(separatedBy: "<tr>").count - 2 == 2, "two workers listed: \(workers)")
             #expect(workers.contains("serving this page"))
+            #expect(workers.contains("<td>\(revqVersion)</td>"), "each worker's version")
             let status = try harness.revq(["status"])
             #expect(status.stdout.contains("worker: ") && status.stdout.contains("pid \(other.processIdentifier),"), "\(status.stdout)")
 

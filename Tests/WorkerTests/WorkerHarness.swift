@@ -8,7 +8,8 @@ import TestSupport
 ///
 /// The fakes read a `mode` file beside them, since a runner's environment is scrubbed:
 /// `ok`, `exit3`, `hang`, `garbage`, `huge`, `quota`, `slow` (touches `started`, then waits),
-/// `random` (waits 0–200 ms, then answers like `ok`).
+/// `random` (waits 0–200 ms, then answers like `ok`), `chatty` (prints a line, waits for a `go`
+/// file beside it, then answers like `ok`), `noisy` (3 MB of stderr on one line, then exits 3).
 struct WorkerHarness {
     let sample: SampleKB
     let home: TemporaryDirectory
@@ -152,6 +153,8 @@ struct WorkerHarness {
           huge) head -c 30000000 /dev/zero | tr '\0' 'x'; exit 0 ;;
           quota) echo "Error: You are out of extra usage for today." >&2; exit 1 ;;
           slow) touch "$dir/started"; sleep 60; exit 0 ;;
+          chatty) echo "thinking..."; while [ ! -e "$dir/go" ]; do sleep 0.05; done ;;
+          noisy) head -c 3000000 /dev/zero | tr '\0' 'e' >&2; echo >&2; echo "codex: noisy" >&2; exit 3 ;;
           random) sleep "$(awk 'BEGIN { srand(); printf "0.%03d", int(rand() * 200) }')" ;;
         esac
         sid="0199aaaa-bbbb-4ccc-8ddd-$(date +%s%N | cut -c1-12)"
