@@ -1,5 +1,6 @@
 import CLinuxShims
 import Glibc
+import RevqConfig
 
 /// A started child: its pid (also its session and process group id) and the parent's
 /// non-blocking read ends of its stdout and stderr pipes.
@@ -103,24 +104,13 @@ enum Spawner {
         return SpawnedChild(pid: pid, stdoutPipe: stdoutRead, stderrPipe: stderrRead)
     }
 
-    /// The file to execute: a name without `/` is searched in `searchPath`; a relative path is
-    /// taken relative to the child's working directory.
+    /// The file to execute (see ``ProgramLookup``, which enqueue and `config check` share).
     static func resolve(_ program: String, workingDirectory: String, searchPath: String?) throws(SpawnError) -> String {
-        if program.contains("/") {
-            let path = program.hasPrefix("/") ? program : workingDirectory + "/" + program
-            guard isExecutableFile(path) else { throw SpawnError("not an executable file: \(path)") }
-            return path
+        do {
+            return try ProgramLookup.resolve(program, workingDirectory: workingDirectory, searchPath: searchPath)
+        } catch {
+            throw SpawnError(error.message)
         }
-        for directory in (searchPath ?? "").split(separator: ":") where directory.hasPrefix("/") {
-            let candidate = directory + "/" + program
-            if isExecutableFile(candidate) { return candidate }
-        }
-        throw SpawnError("no such program in PATH: \(program)")
-    }
-
-    private static func isExecutableFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
     private static func isDirectory(_ path: String) -> Bool {

@@ -1,2 +1,2 @@
-/// The version of revq, as workers register it in the spool and the metrics report it.
-public let revqVersion = "0.1.0"
+/// The version of revq: what `revq --version` prints, workers register and the metrics report.
+public let revqVersion = "0.12.0"

@@ -73,11 +73,7 @@ struct SweepExpansion {
     /// byte: NFC and NFD twins are two notes).
     func select(gateId: String, selection: Job.SweepSelection, model: String) throws -> [String] {
         let kb = context.kb
-        guard try kb.gateIds(for: gateId) == [gateId] else {
-            throw KnowledgeBaseError("a sweep takes one gate id (<lens>/<name>), not a bundle: \(gateId)")
-        }
-        let gate = try kb.gate(gateId)
-        _ = try kb.gateShas([gate])
+        let gate = try kb.sweepGate(gateId)
         switch selection {
         case .notes(let paths), .batch(_, let paths):
             return try paths.uniquedByBytes().filter { try gate.applies(to: kb.note($0)) }

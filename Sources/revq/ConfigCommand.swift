@@ -121,6 +121,14 @@ struct EffectiveConfig {
                     ("completion_commands", .array(config.sweep.completionCommands.map(JSONValue.string))),
                 ])
             ),
+            (
+                "retention",
+                .object(
+                    [
+                        ("done_days", config.retention.doneDays), ("failed_days", config.retention.failedDays),
+                        ("artifacts_days", config.retention.artifactsDays), ("store_days", config.retention.storeDays),
+                    ].map { ($0.0, $0.1.map { .integer($0) } ?? .string("never")) })
+            ),
             ("runners", .object(config.runners.sorted { $0.key < $1.key }.map { ($0.key, runner($0.value)) })),
             ("metrics", .object(config.metricsListen.map { [("listen", JSONValue.string($0))] } ?? [])),
             ("prices", .object(config.prices.sorted { $0.key < $1.key }.map { ($0.key, price($0.value)) })),

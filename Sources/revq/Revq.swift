@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RevqConfig
+import Spool
 
 /// The `revq` command: argument parsing and printing only; the work is in the modules.
 @main

@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
         func run() throws {
             let settings = try global.settings()
             let text = try readInput(inputFile)
-            let decision = try SplitReview.writeGate(store: global.store(settings), run: runId, gateId: gate, text: text)
+            let decision = try SplitReview.writeGate(store: global.readStore(settings), run: runId, gateId: gate, text: text)
             print("recorded \(runId) \(Output.visible(gate)) \(decision.rawValue)")
         }
     }
@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
         func run() throws {
             let settings = try global.settings()
             let finalized = try SplitReview.finalize(
-                store: global.store(settings), kb: global.knowledgeBase(settings), run: runId, actualModelId: actualModel)
+                store: global.readStore(settings), kb: global.knowledgeBase(settings), run: runId, actualModelId: actualModel)
             print("completed \(finalized.id) \(finalized.gates.count)")
         }
     }
