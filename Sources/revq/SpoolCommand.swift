@@ -215,7 +215,9 @@ extension Job {
 }
 
 extension ReviewStore {
-    /// The store at `path` if it exists; nil otherwise (reading commands never create one).
+    /// The store at `path` if it exists and opens; nil otherwise. For `status` and `spool show`,
+    /// which must show the spool even when the store is missing or broken (a store fault is
+    /// exactly when an operator looks); commands about the store use `GlobalOptions.existingStore`.
     static func existing(at path: String) -> ReviewStore? {
         FileManager.default.fileExists(atPath: path) ? try? ReviewStore(path: path) : nil
     }

@@ -29,7 +29,7 @@ struct UsageCommand: ParsableCommand {
         let (sinceDate, untilDate) = (try since.map(UsageTime.parse), try until.map(UsageTime.parse))
         let prices = settings.config.prices
         let report =
-            try ReviewStore.existing(at: settings.storePath.path).map {
+            try global.existingStore(settings).map {
                 try UsageReport.load(store: $0, since: sinceDate, until: untilDate, by: by, prices: prices)
             } ?? UsageReport(runs: [], by: by, prices: prices)
         if json {
