@@ -1,3 +1,4 @@
+import Glibc
 import GRDB
 
 /// A fault of the store itself, as opposed to a refusal of one request: what a caller that met
@@ -76,7 +77,23 @@ extension ReviewStore {
                 try db.execute(sql: "UPDATE review_runs SET id = id WHERE 0")
             }
         } catch {
-            throw StoreFault.classify(error) ?? StoreFault(.ioError, "\(error)")
+            let fault = StoreFault.classify(error) ?? StoreFault(.ioError, "\(error)")
+            throw fault.kind == .ioError ? unwritableFile().map { StoreFault(.readOnly, $0) } ?? fault : fault
         }
+    }
+
+    /// The store file or its WAL when it cannot be opened for writing for want of permission
+    /// (mode, immutable flag, read-only mount): SQLite reports a write refused that way as a
+    /// plain I/O error when the file was already open. Nil when both can be opened.
+    func unwritableFile() -> String? {
+        for file in [path, path + "-wal"] {
+            let fd = open(file, O_WRONLY | O_CLOEXEC)
+            if fd >= 0 {
+                close(fd)
+            } else if [EPERM, EACCES, EROFS].contains(errno) {
+                return "\(file): \(String(cString: strerror(errno)))"
+            }
+        }
+        return nil
     }
 }

@@ -150,7 +150,7 @@ import Testing
         let path = try sandbox.script(
             "codex",
             """
-            setsid sh -c 'echo $$ > escaped.tmp; mv escaped.tmp escaped; exec sleep 60' > /dev/null 2>&1 < /dev/null &
+            setsid sh -c 'echo $$ > escaped.tmp; mv escaped.tmp escaped; exec sleep 600' > /dev/null 2>&1 < /dev/null &
             while [ ! -e escaped ]; do sleep 0.01; done
             """)
         let invocation = sandbox.invocation(

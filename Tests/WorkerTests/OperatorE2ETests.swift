@@ -46,6 +46,8 @@ import Testing
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
         let output = h.home.url.appendingPathComponent("follow.out")
         let follow = try Self.background(h, ["follow", String(id.prefix(28))], output: output)
+        // The worker starts once follow has seen the job waiting, so that its first line is new/.
+        #expect(eventually(20) { Self.text(output).contains("new/") }, "follow reports the ready job: \(Self.text(output))")
         try h.withRunningWorker {
             #expect(eventually(20) { Self.text(output).contains("thinking...") }, "output while the runner runs: \(Self.text(output))")
             #expect(follow.isRunning && !Self.text(output).contains("done/"))
