@@ -17,9 +17,7 @@ public struct ResolvedReview: Sendable {
     /// refuses dirty or uncommitted gates, and a note holding a reserved sentinel line (a runner
     /// echoing it could forge another gate's verdict). One provenance batch for the note and its gates.
     public init(kb: KnowledgeBase, notePath: String, gateArguments: [String]) throws {
-        note = try kb.note(notePath)
-        try ReviewPrompt.refuseReservedSentinels(path: note.path, text: note.text)
-        gates = try kb.requestedGates(for: note, arguments: gateArguments)
+        (note, gates) = try Self.request(kb: kb, notePath: notePath, gateArguments: gateArguments)
         let provenance = try kb.provenance(notes: [note.path], gates: gates)
         guard let noteProvenance = provenance.notes.first else {
             throw KnowledgeBaseError("no provenance for note: \(note.path)")
@@ -27,6 +25,20 @@ public struct ResolvedReview: Sendable {
         self.gateShas = provenance.gateShas
         self.noteProvenance = noteProvenance
         links = kb.links(of: note)
+    }
+
+    /// Refuses, with the same messages, what ``init(kb:notePath:gateArguments:)`` refuses, but
+    /// without the note's provenance (no walk of the history for its last commit): what enqueue
+    /// checks before it writes a review job.
+    public static func check(kb: KnowledgeBase, notePath: String, gateArguments: [String]) throws {
+        _ = try kb.gateShas(try request(kb: kb, notePath: notePath, gateArguments: gateArguments).gates)
+    }
+
+    /// The note and its requested gate set, the note free of reserved sentinel lines.
+    private static func request(kb: KnowledgeBase, notePath: String, gateArguments: [String]) throws -> (note: Note, gates: [Gate]) {
+        let note = try kb.note(notePath)
+        try ReviewPrompt.refuseReservedSentinels(path: note.path, text: note.text)
+        return (note, try kb.requestedGates(for: note, arguments: gateArguments))
     }
 
     /// The run to create for this review under the requested partition `model`.

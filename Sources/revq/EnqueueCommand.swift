@@ -194,7 +194,8 @@ struct EnqueueContext {
         }
     }
 
-    /// Refuses what the worker would certainly fail, with the worker's message: for a review, what ``ResolvedReview`` refuses (a missing or unreadable
+    /// Refuses what the worker would certainly fail, with the worker's message: for a review, what
+    /// ``ResolvedReview/check(kb:notePath:gateArguments:)`` refuses (a missing or unreadable
     /// note, a reserved sentinel line, an unknown gate, an empty gate set, a dirty or uncommitted
     /// gate, a KB that is not a git work tree); for a sweep, its gate (``KnowledgeBase/sweepGate(_:)``)
     /// and its notes; then the runner's program not found. The job's own fields (the runner
@@ -204,7 +205,7 @@ struct EnqueueContext {
         case .review(let note, let gates):
             // NUL separates the note and the gate arguments, which hold none (checked by the rules).
             if once("review:" + ([note] + gates).joined(separator: "\0")) {
-                _ = try ResolvedReview(kb: kb, notePath: note, gateArguments: gates)
+                try ResolvedReview.check(kb: kb, notePath: note, gateArguments: gates)
             }
         case .sweep(let gate, let selection, _):
             if once("sweep:" + gate) { _ = try kb.sweepGate(gate) }
