@@ -77,9 +77,16 @@ extension ReviewStore {
                 try db.execute(sql: "UPDATE review_runs SET id = id WHERE 0")
             }
         } catch {
-            let fault = StoreFault.classify(error) ?? StoreFault(.ioError, "\(error)")
-            throw fault.kind == .ioError ? unwritableFile().map { StoreFault(.readOnly, $0) } ?? fault : fault
+            throw fault(of: error) ?? StoreFault(.ioError, "\(error)")
         }
+    }
+
+    /// ``StoreFault/classify(_:)`` for an error of this store: an I/O error is `read-only`
+    /// when the store file or its WAL cannot be opened for writing.
+    public func fault(of error: any Error) -> StoreFault? {
+        guard let fault = StoreFault.classify(error) else { return nil }
+        guard fault.kind == .ioError, let file = unwritableFile() else { return fault }
+        return StoreFault(.readOnly, file)
     }
 
     /// The store file or its WAL when it cannot be opened for writing for want of permission

@@ -86,7 +86,7 @@ struct JobExecutor: Sendable {
         } catch {
             // The store or the disk failed under the job: not the job's fault, so it goes back
             // as it was, without spending an attempt, and the pool stops claiming.
-            if let fault = WorkerFault.classify((error as? ExecutionFailure)?.underlying ?? error) {
+            if let fault = WorkerFault.classify((error as? ExecutionFailure)?.underlying ?? error, store: context.store) {
                 do {
                     return try settle(claimed, .putBack(fault))
                 } catch {
@@ -193,7 +193,7 @@ struct JobExecutor: Sendable {
         do {
             return try move(claimed, settlement)
         } catch {
-            guard let fault = WorkerFault.classify(error) else { throw error }
+            guard let fault = WorkerFault.classify(error, store: context.store) else { throw error }
             context.log("job move pending", claimed.id, level: .warning, ["reason": "\(fault)"])
             return JobEnding(
                 name: claimed.id.fileName, state: .active, fault: fault, pending: PendingSettlement(claimed: claimed, settlement: settlement))

@@ -24,7 +24,7 @@ extension JobExecutor {
     /// Otherwise the failure is the job's (a missing or unreadable note, bad frontmatter, an
     /// unknown, inapplicable or uncommitted gate) and the job fails for good.
     func settleUnresolved(_ claimed: ClaimedJob, _ error: any Error) throws -> JobEnding {
-        if let fault = WorkerFault.classify(error) ?? context.knowledgeBaseFault() { return try settle(claimed, .putBack(fault)) }
+        if let fault = WorkerFault.classify(error, store: context.store) ?? context.knowledgeBaseFault() { return try settle(claimed, .putBack(fault)) }
         return try settle(claimed, .fail(reason: "\(error)"))
     }
 }

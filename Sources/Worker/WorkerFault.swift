@@ -46,11 +46,12 @@ struct WorkerFault: Error, Sendable, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
-    /// The fault `error` is, if it is one: a ``StoreFault``, or `ENOSPC`/`EDQUOT` from the spool,
-    /// the run's artifacts or Foundation's file writes.
-    static func classify(_ error: any Error) -> WorkerFault? {
+    /// The fault `error` is, if it is one: a ``StoreFault`` (of `store`, when given, which tells
+    /// a store it cannot write from other I/O errors), or `ENOSPC`/`EDQUOT` from the spool, the
+    /// run's artifacts or Foundation's file writes.
+    static func classify(_ error: any Error, store: ReviewStore? = nil) -> WorkerFault? {
         if let fault = error as? WorkerFault { return fault }
-        if let fault = StoreFault.classify(error) {
+        if let fault = store?.fault(of: error) ?? StoreFault.classify(error) {
             return fault.kind == .diskFull ? WorkerFault(.diskFull, fault.detail) : WorkerFault(.store(fault.kind), fault.detail)
         }
         if case SpoolError.system(let call, let path, let code) = error, isDiskFull(code) {
