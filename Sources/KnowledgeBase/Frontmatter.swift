@@ -27,7 +27,8 @@ public struct Frontmatter: Sendable {
         body = lines[(close + 1)...].joined(separator: "\n")
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // An explicit encoding: `.default` reads the whole process environment on every call.
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch {
             // Yams quotes the line and points at the column below it: keep its first line only.
             let summary = "\(error)".split(separator: "\n").first.map { $0.trimmingCharacters(in: ": ") } ?? ""

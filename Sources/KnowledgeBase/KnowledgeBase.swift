@@ -18,6 +18,7 @@ public struct KnowledgeBase: Sendable {
     /// Why there is no knowledge base at ``root`` (none was named, and none was found from the
     /// current directory up); when set, it is the message of every "not found" error.
     public var rootNotFound: String?
+    private let parsedGates = ParsedGates()
 
     /// `lastCommitStorage` keeps the last-commit index between processes (the review store);
     /// without it the index lives as long as this value and its copies.
@@ -81,10 +82,12 @@ public struct KnowledgeBase: Sendable {
         guard components.count == 2 else { throw KnowledgeBaseError("gate not found: \(id)") }
         let path = "\(gatesRoot)/\(id).md"
         let text = try read(path, missing: "gate not found: \(id)")
-        let frontmatter = try Frontmatter(text: text, path: path)
-        return Gate(
-            id: id, path: path, lens: components[0], text: frontmatter.body,
-            requiresTrait: frontmatter.fields["requires_trait"].flatMap { $0.isEmpty ? nil : $0 })
+        return try parsedGates.gate(at: path, text: text) { text in
+            let frontmatter = try Frontmatter(text: text, path: path)
+            return Gate(
+                id: id, path: path, lens: components[0], text: frontmatter.body,
+                requiresTrait: frontmatter.fields["requires_trait"].flatMap { $0.isEmpty ? nil : $0 })
+        }
     }
 
     /// The requested gate set of a review: the arguments expanded in order, gates that do

@@ -37,8 +37,8 @@ public struct ReviewArtifacts: Sendable {
         try write(markdown, to: "bundle-output.md")
     }
 
-    /// Writes one file per recorded gate review.
-    public func writeGateFiles(_ reviews: [GateReviewRecord]) throws(ArtifactWriteError) {
+    /// Writes one file per recorded gate review: its rationale as the store holds it.
+    public func writeGateFiles(_ reviews: [(gateId: String, rationaleMarkdown: String)]) throws(ArtifactWriteError) {
         for review in reviews {
             try write(review.rationaleMarkdown, to: review.gateId.replacingOccurrences(of: "/", with: "__") + ".md")
         }

@@ -22,15 +22,16 @@ public enum SplitReview {
     public static func finalize(store: ReviewStore, kb: KnowledgeBase, run id: Int64, actualModelId: String?) throws -> RunRecord {
         let run = try store.run(id)
         let artifacts = ReviewArtifacts(kb: kb, runId: id)
+        var bundle: ExecutionData?
         if run.status == .running {
             let reviews = try store.gateReviews(run: id)
-            let bundle = BundleParser.canonicalBundle(
+            let markdown = BundleParser.canonicalBundle(
                 runId: id, notePath: run.notePath, reviews: reviews.map { ($0.gateId, $0.rationaleMarkdown) })
-            try store.attachExecutionData(run: id, ExecutionData(rawBundleMarkdown: bundle))
-            try artifacts.writeBundle(bundle)
+            bundle = ExecutionData(rawBundleMarkdown: markdown)
+            try artifacts.writeBundle(markdown)
         }
-        let finalized = try store.recordAndFinalizeRun(run: id, actualModelId: actualModelId)
-        try artifacts.writeGateFiles(try store.gateReviews(run: id))
-        return finalized
+        try store.recordAndFinalizeRun(run: id, actualModelId: actualModelId, executionData: bundle)
+        try artifacts.writeGateFiles(try store.gateReviews(run: id).map { ($0.gateId, $0.rationaleMarkdown) })
+        return try store.run(id)
     }
 }

@@ -93,6 +93,20 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var gates: [RunGate]
 }
 
+/// What finalizing a run made of it, as written (nothing is read back).
+public struct FinalizedRun: Sendable, Equatable {
+    public var id: Int64
+    public var notePath: String
+    /// The partition the run ended under (the actual one when it differed).
+    public var modelId: String
+    public var completedAt: String
+    public var status: RunStatus { .completed }
+
+    public init(id: Int64, notePath: String, modelId: String, completedAt: String) {
+        (self.id, self.notePath, self.modelId, self.completedAt) = (id, notePath, modelId, completedAt)
+    }
+}
+
 /// A row of `review_run_gates`.
 public struct RunGate: Sendable, Equatable, Codable {
     public var gateId: String

@@ -83,22 +83,21 @@ public final class ReviewStore: Sendable {
         let started = Timestamp.format(startedAt)
         return try pool.write { db in
             try requests.map { request in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO review_runs (note_path, model_id, runner, reviewed_note_sha, reviewed_note_commit, started_at, status)
                         VALUES (?, ?, ?, ?, ?, ?, 'running')
-                        """,
-                    arguments: [request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit, started])
+                        """
+                ).execute(arguments: [request.notePath, request.modelId, request.runner, request.noteSha, request.noteCommit, started])
                 let id = db.lastInsertedRowID
+                let insertGate = try db.cachedStatement(
+                    sql: "INSERT INTO review_run_gates (review_run_id, gate_id, gate_sha, ordinal) VALUES (?, ?, ?, ?)")
                 for (ordinal, gate) in request.gates.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO review_run_gates (review_run_id, gate_id, gate_sha, ordinal) VALUES (?, ?, ?, ?)",
-                        arguments: [id, gate.id, gate.sha, ordinal])
+                    try insertGate.execute(arguments: [id, gate.id, gate.sha, ordinal])
                 }
                 if let job {
-                    try db.execute(
-                        sql: "INSERT INTO revq_job_runs (job_id, attempt, review_run_id) VALUES (?, ?, ?)",
-                        arguments: [job.jobId, job.attempt, id])
+                    try db.cachedStatement(sql: "INSERT INTO revq_job_runs (job_id, attempt, review_run_id) VALUES (?, ?, ?)")
+                        .execute(arguments: [job.jobId, job.attempt, id])
                 }
                 return id
             }
@@ -123,58 +122,62 @@ public final class ReviewStore: Sendable {
         }
     }
 
-    /// Completes a run in one transaction: inserts `reviews`, moves the run and its reviews to
-    /// `actualModelId` when that differs, checks that every requested gate has exactly one
-    /// review with the run's gate sha and none falls outside the set, marks the run
-    /// `completed`, and appends one `full-review` acceptance per requested gate.
+    /// Completes a run in one transaction: stores `executionData` (as ``attachExecutionData(run:_:)``
+    /// would), inserts `reviews`, moves the run and its reviews to `actualModelId` when that
+    /// differs, checks that every requested gate has exactly one review with the run's gate sha
+    /// and none falls outside the set, marks the run `completed`, and appends one `full-review`
+    /// acceptance per requested gate. A worker passes the runner's output here, so that a
+    /// finished review costs one write transaction after ``createRun(_:startedAt:job:)``.
     ///
-    /// If any step fails, nothing of this call stays and the run is failed with the reason,
-    /// which is then thrown. A run that is not `running` is refused and left alone.
+    /// If any step fails, nothing of this call stays and the run is failed with the reason
+    /// (keeping `executionData`, so a failed run still shows what the runner said), which is
+    /// then thrown. A run that is not `running` is refused and left alone.
     @discardableResult
     public func recordAndFinalizeRun(
-        run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, at date: Date = Date()
-    ) throws -> RunRecord {
+        run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, executionData: ExecutionData? = nil,
+        at date: Date = Date()
+    ) throws -> FinalizedRun {
         do {
-            try pool.write { db in
-                let run: RunRecord
+            return try pool.write { db in
+                var run: WritableRun
                 do {
                     run = try Self.runningRun(db, id, refusal: "review run is not finalizable")
                 } catch {
                     throw RunStateRefusal(underlying: error)
                 }
+                if let executionData { try Self.store(executionData, run: id, db) }
                 for review in reviews { _ = try Self.insert(review, into: run, db) }
-                var modelId = run.modelId
-                if let actual = actualModelId?.trimmingCharacters(in: .whitespaces), !actual.isEmpty, actual != modelId {
-                    try db.execute(sql: "UPDATE review_runs SET model_id = ? WHERE id = ?", arguments: [actual, id])
-                    try db.execute(sql: "UPDATE gate_reviews SET model_id = ? WHERE review_run_id = ?", arguments: [actual, id])
-                    modelId = actual
+                if let actual = actualModelId?.trimmingCharacters(in: .whitespaces), !actual.isEmpty, actual != run.modelId {
+                    try db.cachedStatement(sql: "UPDATE review_runs SET model_id = ? WHERE id = ?").execute(arguments: [actual, id])
+                    try db.cachedStatement(sql: "UPDATE gate_reviews SET model_id = ? WHERE review_run_id = ?")
+                        .execute(arguments: [actual, id])
+                    run.modelId = actual
                 }
                 let reviewIds = try Self.checkCoverage(run, db)
                 let completedAt = Timestamp.format(date)
-                try db.execute(
-                    sql: "UPDATE review_runs SET status = 'completed', completed_at = ? WHERE id = ?",
-                    arguments: [completedAt, id])
+                try db.cachedStatement(sql: "UPDATE review_runs SET status = 'completed', completed_at = ? WHERE id = ?")
+                    .execute(arguments: [completedAt, id])
+                let accept = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO acceptance_events (note_path, gate_id, model_id, accepted_review_id, accepted_note_sha,
+                            accepted_note_commit, accepted_gate_sha, accepted_at, acceptance_kind)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
+                        """)
                 for gate in run.gates {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO acceptance_events (note_path, gate_id, model_id, accepted_review_id, accepted_note_sha,
-                                accepted_note_commit, accepted_gate_sha, accepted_at, acceptance_kind)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
-                            """,
-                        arguments: [
-                            run.notePath, gate.gateId, modelId, reviewIds[gate.gateId], run.reviewedNoteSha,
-                            run.reviewedNoteCommit, gate.gateSha, completedAt,
-                        ])
+                    try accept.execute(arguments: [
+                        run.notePath, gate.gateId, run.modelId, reviewIds[gate.gateId], run.reviewedNoteSha,
+                        run.reviewedNoteCommit, gate.gateSha, completedAt,
+                    ])
                 }
+                return FinalizedRun(id: id, notePath: run.notePath, modelId: run.modelId, completedAt: completedAt)
             }
         } catch let refusal as RunStateRefusal {
             throw refusal.underlying
         } catch {
             let reason = Self.reason(for: error)
-            try? failRun(run: id, reason: reason)
+            try? failRun(run: id, reason: reason, executionData: executionData)
             throw ReviewStoreError(reason, isRefusal: false)
         }
-        return try run(id)
     }
 
     /// Marks a running run `failed` with its reason and any execution data given.
@@ -182,9 +185,8 @@ public final class ReviewStore: Sendable {
         try pool.write { db in
             _ = try Self.writableRun(db, id)
             if let executionData { try Self.store(executionData, run: id, db) }
-            try db.execute(
-                sql: "UPDATE review_runs SET status = 'failed', completed_at = ?, failure_reason = ? WHERE id = ?",
-                arguments: [Timestamp.format(date), reason, id])
+            try db.cachedStatement(sql: "UPDATE review_runs SET status = 'failed', completed_at = ?, failure_reason = ? WHERE id = ?")
+                .execute(arguments: [Timestamp.format(date), reason, id])
         }
     }
 
@@ -196,51 +198,69 @@ public final class ReviewStore: Sendable {
         let underlying: any Error
     }
 
-    static func writableRun(_ db: Database, _ id: Int64) throws -> RunRecord {
+    /// What a write into a run needs of it: its provenance and gate set, not its stored output.
+    struct WritableRun {
+        let id: Int64
+        let notePath: String
+        var modelId: String
+        let reviewedNoteSha: String
+        let reviewedNoteCommit: String?
+        let gates: [RunGate]
+    }
+
+    static func writableRun(_ db: Database, _ id: Int64) throws -> WritableRun {
         try runningRun(db, id, refusal: "review run is not writable")
     }
 
-    static func runningRun(_ db: Database, _ id: Int64, refusal: String) throws -> RunRecord {
-        guard let run = try fetchRun(db, id) else { throw ReviewStoreError.refused("review run not found: \(id)") }
-        guard run.status == .running else { throw ReviewStoreError.refused("\(refusal): \(run.status.rawValue)") }
-        return run
+    static func runningRun(_ db: Database, _ id: Int64, refusal: String) throws -> WritableRun {
+        let header = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT note_path, model_id, reviewed_note_sha, reviewed_note_commit, status FROM review_runs WHERE id = ?"),
+            arguments: [id])
+        guard let header else { throw ReviewStoreError.refused("review run not found: \(id)") }
+        let status: String = header["status"]
+        guard status == RunStatus.running.rawValue else { throw ReviewStoreError.refused("\(refusal): \(status)") }
+        return WritableRun(
+            id: id, notePath: header["note_path"], modelId: header["model_id"], reviewedNoteSha: header["reviewed_note_sha"],
+            reviewedNoteCommit: header["reviewed_note_commit"], gates: try runGates(db, id))
     }
 
     static func store(_ data: ExecutionData, run id: Int64, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE review_runs SET telemetry_json = COALESCE(?, telemetry_json),
                     raw_bundle_markdown = COALESCE(?, raw_bundle_markdown), debug_log = COALESCE(?, debug_log)
                 WHERE id = ?
-                """,
-            arguments: [data.telemetryJSON, data.rawBundleMarkdown, data.debugLog, id])
+                """
+        ).execute(arguments: [data.telemetryJSON, data.rawBundleMarkdown, data.debugLog, id])
     }
 
-    static func insert(_ review: GateReviewInput, into run: RunRecord, _ db: Database) throws -> Int64 {
+    static func insert(_ review: GateReviewInput, into run: WritableRun, _ db: Database) throws -> Int64 {
         guard let gate = run.gates.first(where: { $0.gateId == review.gateId }) else {
             throw ReviewStoreError.refused("gate \(review.gateId) is not part of review run \(run.id)")
         }
         let existing = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM gate_reviews WHERE review_run_id = ? AND gate_id = ?", arguments: [run.id, review.gateId])
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM gate_reviews WHERE review_run_id = ? AND gate_id = ?"),
+            arguments: [run.id, review.gateId])
         guard existing == 0 else {
             throw ReviewStoreError.refused("gate review already recorded for review run \(run.id): \(review.gateId)")
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO gate_reviews (review_run_id, note_path, gate_id, model_id, decision, rationale_markdown, evidence_json,
                     gate_sha, reviewed_note_sha, reviewed_note_commit, reviewed_at, review_kind)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'full-review')
-                """,
-            arguments: [
-                run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
-                review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.format(Date()),
-            ])
+                """
+        ).execute(arguments: [
+            run.id, run.notePath, review.gateId, run.modelId, review.decision.rawValue, review.rationaleMarkdown,
+            review.evidenceJSON, gate.gateSha, run.reviewedNoteSha, run.reviewedNoteCommit, Timestamp.format(Date()),
+        ])
         return db.lastInsertedRowID
     }
 
     /// The review id of each requested gate, or an error naming what is missing or wrong.
-    static func checkCoverage(_ run: RunRecord, _ db: Database) throws -> [String: Int64] {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, gate_id, gate_sha FROM gate_reviews WHERE review_run_id = ?", arguments: [run.id])
+    static func checkCoverage(_ run: WritableRun, _ db: Database) throws -> [String: Int64] {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, gate_id, gate_sha FROM gate_reviews WHERE review_run_id = ?"), arguments: [run.id])
         var reviews: [String: (id: Int64, sha: String)] = [:]
         for row in rows { reviews[row["gate_id"]] = (row["id"], row["gate_sha"]) }
         let requested = Set(run.gates.map(\.gateId))

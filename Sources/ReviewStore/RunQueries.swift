@@ -69,9 +69,7 @@ extension ReviewStore {
 
     static func fetchRun(_ db: Database, _ id: Int64) throws -> RunRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM review_runs WHERE id = ?", arguments: [id]) else { return nil }
-        let gates = try Row.fetchAll(
-            db, sql: "SELECT gate_id, gate_sha, ordinal FROM review_run_gates WHERE review_run_id = ? ORDER BY ordinal", arguments: [id]
-        ).map { RunGate(gateId: $0["gate_id"], gateSha: $0["gate_sha"], ordinal: $0["ordinal"]) }
+        let gates = try runGates(db, id)
         return RunRecord(
             id: row["id"], notePath: row["note_path"], modelId: row["model_id"], runner: row["runner"],
             reviewedNoteSha: row["reviewed_note_sha"], reviewedNoteCommit: row["reviewed_note_commit"],
@@ -79,6 +77,14 @@ extension ReviewStore {
             status: RunStatus(rawValue: row["status"]) ?? .failed, failureReason: row["failure_reason"],
             telemetryJSON: row["telemetry_json"], rawBundleMarkdown: row["raw_bundle_markdown"], debugLog: row["debug_log"],
             gates: gates)
+    }
+
+    /// A run's requested gates, in order.
+    static func runGates(_ db: Database, _ id: Int64) throws -> [RunGate] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT gate_id, gate_sha, ordinal FROM review_run_gates WHERE review_run_id = ? ORDER BY ordinal"),
+            arguments: [id]
+        ).map { RunGate(gateId: $0["gate_id"], gateSha: $0["gate_sha"], ordinal: $0["ordinal"]) }
     }
 
     static func gateReview(_ row: Row) -> GateReviewRecord {

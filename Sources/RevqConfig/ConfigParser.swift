@@ -31,7 +31,7 @@ public enum ConfigParser {
     public static func parse(_ text: String) throws -> Config {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch {
             throw ConfigError(yaml: error)
         }

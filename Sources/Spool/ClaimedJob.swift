@@ -56,12 +56,12 @@ public final class ClaimedJob: Sendable {
     /// The number this claim gets in the job's history (1 for the first claim ever).
     public var attemptNumber: Int { job.history.count + 1 }
 
-    /// Finishes the job: `<id>.result.json` (the caller's `result`) is made durable in `done/`
-    /// first, then the job moves there. Frees its idempotency key.
+    /// Finishes the job: `<id>.result.json` (the caller's `result`, a copy of what the review
+    /// store holds, so its data is not synced) and the job go to `done/` with one directory sync.
+    /// Frees its idempotency key.
     public func finish(_ report: AttemptReport, result: JSONValue, now: Date = Date()) throws {
         let updated = recording(report, outcome: .completed, now: now)
-        try leave(
-            to: .done, job: updated, sidecar: (Spool.resultSuffix, JSONWriter.bytes(result)))
+        try leave(to: .done, job: updated, sidecar: (Spool.resultSuffix, JSONWriter.bytes(result), derived: true))
     }
 
     /// Fails the job for good: `<id>.error.json` is made durable in `failed/` first, then the job
@@ -71,7 +71,7 @@ public final class ClaimedJob: Sendable {
         let failure = FailureReport(
             reason: report.reason ?? "failed", attempts: updated.attempts, runIDs: updated.runIDs,
             stderrTail: report.stderrTail, failedAt: now, submittedAt: job.submittedAt, lastStartedAt: claimedAt)
-        try leave(to: .failed, job: updated, sidecar: (Spool.errorSuffix, JSONWriter.bytes(failure.jsonValue)))
+        try leave(to: .failed, job: updated, sidecar: (Spool.errorSuffix, JSONWriter.bytes(failure.jsonValue), derived: false))
     }
 
     /// A retryable failure: spends an attempt; the job waits in `deferred/` until `at` (or goes
@@ -154,9 +154,12 @@ public final class ClaimedJob: Sendable {
         guard source == .active else { return }
         let attempt = RunningAttempt(
             attempt: attemptNumber, runIDs: runIDs, artifactsDirectory: artifactsDirectory, startedAt: claimedAt, workerPid: getpid(),
-            workerHost: ProcessInfo.processInfo.hostName)
+            workerHost: Self.hostName)
         try? spool.writeRunning(attempt, of: job.id)
     }
+
+    /// This machine's name, looked up once: Foundation asks the resolver each time.
+    private static let hostName = ProcessInfo.processInfo.hostName
 
     private func recording(_ report: AttemptReport, outcome: AttemptRecord.Outcome, now: Date) -> Job {
         var updated = job
@@ -168,13 +171,19 @@ public final class ClaimedJob: Sendable {
         return updated
     }
 
-    private func leave(to state: JobState, job updated: Job, sidecar: (suffix: String, bytes: [UInt8])?) throws {
+    /// Puts the updated job (after its sidecar, in one directory sync) into `state` and removes
+    /// it from where it was.
+    private func leave(
+        to state: JobState, job updated: Job, sidecar: (suffix: String, bytes: [UInt8], derived: Bool)?
+    ) throws {
         try descriptor.withLock { fd in
             guard fd >= 0 else { throw SpoolError.alreadyReleased(id: job.id) }
+            var files = [PlacedFile(name: job.id.fileName, bytes: JobFile.encode(updated))]
             if let sidecar {
-                try spool.writeDurably(sidecar.bytes, as: job.id.rawValue + sidecar.suffix, in: state, replacing: true)
+                let file = PlacedFile(name: job.id.rawValue + sidecar.suffix, bytes: sidecar.bytes, replacing: true, derived: sidecar.derived)
+                files.insert(file, at: 0)
             }
-            try spool.writeDurably(JobFile.encode(updated), as: job.id.fileName, in: state)
+            try spool.place(files, in: state)
             try SystemCalls.unlinkIfPresent(spool.path(source, job.id.fileName))
             if source == .active { spool.removeActiveSidecars(of: job.id) }
             if source == .waiting {

@@ -17,16 +17,25 @@ extension Spool {
     /// Puts `bytes` at `<state>/<name>` durably: written and synced in `tmp/`, renamed, and the
     /// directory synced. Only sidecars are `replacing`; a job file never replaces an existing one.
     func writeDurably(_ bytes: [UInt8], as name: String, in state: JobState, replacing: Bool = false) throws {
-        let temporary = try writeTemporary(name, bytes, exclusive: false)
-        do {
-            if replacing {
-                try SystemCalls.renameReplacing(temporary, path(state, name))
-            } else {
-                try SystemCalls.renameNoReplace(temporary, path(state, name))
+        try place([PlacedFile(name: name, bytes: bytes, replacing: replacing)], in: state)
+    }
+
+    /// Puts `files` into `<state>/` in order, with one `fsync` of the directory for all of them:
+    /// each is written in `tmp/` (and synced there unless it is ``PlacedFile/derived``), then
+    /// renamed into place.
+    func place(_ files: [PlacedFile], in state: JobState) throws {
+        for file in files {
+            let temporary = try writeTemporary(file.name, file.bytes, exclusive: false, sync: !file.derived)
+            do {
+                if file.replacing {
+                    try SystemCalls.renameReplacing(temporary, path(state, file.name))
+                } else {
+                    try SystemCalls.renameNoReplace(temporary, path(state, file.name))
+                }
+            } catch SpoolError.system(_, _, EEXIST) {
+                try? SystemCalls.unlinkIfPresent(temporary)
+                throw SpoolError.alreadyExists(name: file.name, state: state)
             }
-        } catch SpoolError.system(_, _, EEXIST) {
-            try? SystemCalls.unlinkIfPresent(temporary)
-            throw SpoolError.alreadyExists(name: name, state: state)
         }
         try SystemCalls.syncDirectory(directory(state))
     }
@@ -48,4 +57,16 @@ extension Spool {
         defer { close(fd) }
         return try SystemCalls.readAll(fd, limit: JobFile.maxSize, path: path)
     }
+}
+
+/// A file for ``Spool/place(_:in:)``.
+struct PlacedFile {
+    let name: String
+    let bytes: [UInt8]
+    /// Replaces a file of that name (sidecars); a job file never does.
+    var replacing = false
+    /// A copy of what a durable record holds (a job's `.result.json`, whose run is in the review
+    /// store and whose run ids are in the job's history): its data is not synced, so a power cut
+    /// may leave it empty, and readers then show no result.
+    var derived = false
 }

@@ -49,9 +49,11 @@ struct PendingSettlement: Sendable {
 }
 
 /// Runs one claimed job to its end and records everything through the lifecycle functions:
-/// resolve the KB (no run row on failure) → `createRun` → launch the runner →
-/// `attachExecutionData` → parse → `recordAndFinalizeRun` with the actual partition → move
-/// the job on. The DB commit always comes before the move, so a crash in between is
+/// resolve the KB (no run row on failure) → `createRun` → launch the runner → parse →
+/// `recordAndFinalizeRun` with the runner's output and the actual partition (or `failRun` with
+/// the output) → move the job on: two write transactions per review. Until that second commit
+/// the raw output lives in the run's `runner-stdout.txt`, which recovery stores on the run it
+/// fails after a crash (``Recovery``). The DB commit always comes before the move, so a crash in between is
 /// harvested by recovery instead of reviewed again. A sweep is expanded by ``SweepExpansion``;
 /// each of its batches runs through ``SweepBatch``, with the same runner rules (``RunnerVerdict``).
 struct JobExecutor: Sendable {
@@ -147,32 +149,35 @@ struct JobExecutor: Sendable {
         let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
         if let fault = launchFault(outcome) { throw fault }
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
-        try await attach(outcome, to: [runId], job: job)
+        let execution = executionData(of: outcome, job: job, runIDs: [runId])
         let parsed = Result { () throws(ReviewFormatError) in
             try BundleParser.parse(outcome.bundleText, expectedGates: review.gates.map(\.id))
         }
         if let verdict = verdict(on: outcome, job: job, outputParses: (try? parsed.get()) != nil) {
-            return try await settle(claimed, failing: [runId], verdict, stderrTail: outcome.stderrTail)
+            return try await settle(claimed, failing: [runId], verdict, execution: execution, stderrTail: outcome.stderrTail)
         }
         let blocks: [GateBlock]
         do {
             blocks = try parsed.get()
         } catch {
             try? artifacts.writeBundle(outcome.bundleText)
-            return try await settle(claimed, failing: [runId], .failed(reason: error.message), stderrTail: outcome.stderrTail)
+            return try await settle(claimed, failing: [runId], .failed(reason: error.message), execution: execution, stderrTail: outcome.stderrTail)
         }
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: review.note.path, blocks: blocks)
-        try await context.store.perform { try $0.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle)) }
         try artifacts.writeBundle(bundle)
         let actual = actualPartition(outcome, job: job, runIDs: [runId])
         let reviews = blocks.map(GateReviewInput.init(block:))
-        let run: RunRecord
+        var recorded = execution
+        recorded.rawBundleMarkdown = bundle
+        let run: FinalizedRun
         do {
-            run = try await context.store.perform { try $0.recordAndFinalizeRun(run: runId, reviews: reviews, actualModelId: actual) }
+            run = try await context.store.perform { [recorded] in
+                try $0.recordAndFinalizeRun(run: runId, reviews: reviews, actualModelId: actual, executionData: recorded)
+            }
         } catch let error as ReviewStoreError {
             return try settle(claimed, .retry(report(error.message)))
         }
-        try artifacts.writeGateFiles(try await context.store.perform { try $0.gateReviews(run: runId) })
+        try artifacts.writeGateFiles(reviews.map { ($0.gateId, $0.rationaleMarkdown) })
         return try settle(claimed, .finish(report(nil), result: Self.result(run, decisions: blocks.map { ($0.gateId, $0.decision) })))
     }
 
@@ -237,10 +242,10 @@ struct JobExecutor: Sendable {
     }
 
     /// `<id>.result.json`: the run, its partition and each gate's decision.
-    static func result(_ run: RunRecord, decisions: [(gate: String, decision: Decision)]) -> JSONValue {
+    static func result(_ run: FinalizedRun, decisions: [(gate: String, decision: Decision)]) -> JSONValue {
         .object([
             ("run_id", .integer(Int(run.id))), ("status", .string(run.status.rawValue)), ("note", .string(run.notePath)),
-            ("model_id", .string(run.modelId)), ("completed_at", run.completedAt.map(JSONValue.string) ?? .null),
+            ("model_id", .string(run.modelId)), ("completed_at", .string(run.completedAt)),
             ("decisions", .object(decisions.map { ($0.gate, .string($0.decision.rawValue)) })),
         ])
     }

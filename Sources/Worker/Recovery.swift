@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import ReviewFlow
 import ReviewStore
 import Runner
 import Spool
+import SystemFiles
 
 /// What a worker does first (SPEC §5 Recovery): settle every job of `active/` whose lock no
 /// live process holds, and clear old leftovers of `tmp/`.
@@ -39,13 +41,31 @@ struct Recovery {
             context.log("job harvested", claimed.id, ["runs": "\(runIDs.map(String.init).joined(separator: ","))"])
             return
         }
+        let output = runnerOutput(of: claimed, runs: runs).map { ExecutionData(rawBundleMarkdown: $0) }
         for run in runs where run.status == .running {
-            try context.store.failRun(run: run.id, reason: Self.reason)
+            try context.store.failRun(run: run.id, reason: Self.reason, executionData: output)
         }
         let state = try claimed.retry(AttemptReport(runIDs: runIDs, reason: Self.reason), at: nil)
         context.log(
             state == .failed ? "job failed" : "job requeued", claimed.id, level: .warning,
             ["reason": "\(Self.reason)", "state": "\(state.rawValue)"])
+    }
+
+    /// What the dead attempt's runner wrote to stdout (`runner-stdout.txt`), if anything: a run
+    /// gets the runner's output only with its last write, so after a crash this file is where it is.
+    func runnerOutput(of claimed: ClaimedJob, runs: [RunRecord]) -> String? {
+        let directory: URL
+        switch claimed.job.work {
+        case .sweep(_, .batch, _):
+            directory = ReviewArtifacts(kb: context.kb, sweepBatch: claimed.id.rawValue, attempt: claimed.attemptNumber).directory
+        case .review:
+            guard let run = runs.last else { return nil }
+            directory = ReviewArtifacts(kb: context.kb, runId: run.id).directory
+        case .sweep:
+            return nil
+        }
+        guard let data = WholeFile.read(atPath: directory.appendingPathComponent("runner-stdout.txt").path), !data.isEmpty else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The result of a job whose runs all completed before its worker died: a review's run and
@@ -54,7 +74,10 @@ struct Recovery {
         if case .sweep(_, .batch(_, let notes), _) = job.work {
             return SweepBatch.result(notes: notes, runs: try context.store.runs(forJob: job.id.rawValue).map(\.run))
         }
-        let reviews = try context.store.gateReviews(run: runs[0].id)
-        return JobExecutor.result(runs[0], decisions: reviews.map { ($0.gateId, $0.decision) })
+        let run = runs[0]
+        let reviews = try context.store.gateReviews(run: run.id)
+        return JobExecutor.result(
+            FinalizedRun(id: run.id, notePath: run.notePath, modelId: run.modelId, completedAt: run.completedAt ?? ""),
+            decisions: reviews.map { ($0.gateId, $0.decision) })
     }
 }

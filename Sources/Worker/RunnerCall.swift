@@ -42,20 +42,18 @@ extension JobExecutor {
             profileName: job.runner, profile: profile, prompt: prompt, kbRoot: context.kb.root.path,
             artifactsDirectory: artifactsDirectory, outputCapBytes: context.config.outputCapBytes,
             promptCapBytes: context.config.promptCapBytes,
-            timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue])
+            timeoutSeconds: job.timeoutSeconds, environment: [RunnerEnvironment.jobMarker: job.id.rawValue],
+            parentEnvironment: context.runnerEnvironment)
     }
 
-    /// Stores the call's telemetry, raw output and debug log on every run it served, and logs
-    /// why telemetry is missing when it is.
-    func attach(_ outcome: RunnerOutcome, to runIDs: [Int64], job: Job) async throws {
+    /// The call's telemetry, raw output and debug log, to store on every run it served with the
+    /// run's last write; counts the runner's end and logs why telemetry is missing when it is.
+    func executionData(of outcome: RunnerOutcome, job: Job, runIDs: [Int64]) -> ExecutionData {
         context.metrics.runnerEnded(outcome.termination, telemetryJSON: outcome.telemetryJSON)
-        let data = ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog)
-        try await context.store.perform { store in
-            for id in runIDs { try store.attachExecutionData(run: id, data) }
-        }
         if let note = outcome.telemetryNote {
             context.log("telemetry not captured", job.id, level: .notice, ["runs": "\(Self.list(runIDs))", "reason": "\(note)"])
         }
+        return ExecutionData(telemetryJSON: outcome.telemetryJSON, rawBundleMarkdown: outcome.bundleText, debugLog: outcome.debugLog)
     }
 
     /// The verdict on a runner's end; nil when its output is to be recorded. A quota pattern
@@ -80,10 +78,13 @@ extension JobExecutor {
         return WorkerService.diskFault(context)
     }
 
-    /// Fails every run of the call with the verdict's reason and moves the job on accordingly.
-    func settle(_ claimed: ClaimedJob, failing runIDs: [Int64], _ verdict: RunnerVerdict, stderrTail: [String]) async throws -> JobEnding {
+    /// Fails every run of the call with the verdict's reason and the call's output, and moves
+    /// the job on accordingly.
+    func settle(
+        _ claimed: ClaimedJob, failing runIDs: [Int64], _ verdict: RunnerVerdict, execution: ExecutionData, stderrTail: [String]
+    ) async throws -> JobEnding {
         try await context.store.perform { store in
-            for id in runIDs { try store.failRun(run: id, reason: verdict.reason) }
+            for id in runIDs { try store.failRun(run: id, reason: verdict.reason, executionData: execution) }
         }
         let report = AttemptReport(runIDs: runIDs, reason: verdict.reason, stderrTail: stderrTail)
         switch verdict {

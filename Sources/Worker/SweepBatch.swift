@@ -10,8 +10,8 @@ import Spool
 
 /// Runs one batch job of a sweep (SPEC §5.2): one run per note (one shared `started_at`, the
 /// sweep's gate at ordinal 0, linked to the batch job and attempt), ONE runner call with the
-/// sweep prompt, the call's telemetry attached to every run, then each note recorded through
-/// `recordAndFinalizeRun` under the actual partition.
+/// sweep prompt, then each note recorded through `recordAndFinalizeRun` under the actual
+/// partition, with the call's telemetry stored on every run.
 ///
 /// - A batch-level failure (runner exit, timeout, output that does not parse — as in the original,
 ///   any defect of it, a missing or empty note block included) fails every run of the call with
@@ -115,11 +115,11 @@ struct SweepBatch {
         let outcome = await executor.runContained(
             executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: attemptFiles.directory.path), job: job)
         if let fault = executor.launchFault(outcome) { throw fault }
-        try await executor.attach(outcome, to: runIDs, job: job)
+        let execution = executor.executionData(of: outcome, job: job, runIDs: runIDs)
         let paths = notes.map(\.path)
         let parsed = Result { () throws(ReviewFormatError) in try GateSweepParser.parse(outcome.bundleText, gateId: gate.id, notes: paths) }
         if let verdict = executor.verdict(on: outcome, job: job, outputParses: (try? parsed.get()) != nil) {
-            return try await executor.settle(claimed, failing: runIDs, verdict, stderrTail: outcome.stderrTail)
+            return try await executor.settle(claimed, failing: runIDs, verdict, execution: execution, stderrTail: outcome.stderrTail)
         }
         let blocks: [GateBlock]
         switch parsed {
@@ -127,29 +127,33 @@ struct SweepBatch {
             blocks = parsedBlocks
         case .failure(let error):
             try? attemptFiles.writeBundle(outcome.bundleText)
-            return try await executor.settle(claimed, failing: runIDs, .failed(reason: error.message), stderrTail: outcome.stderrTail)
+            return try await executor.settle(
+                claimed, failing: runIDs, .failed(reason: error.message), execution: execution, stderrTail: outcome.stderrTail)
         }
         let actual = executor.actualPartition(outcome, job: job, runIDs: runIDs)
         for ((path, block), runId) in zip(zip(paths, blocks), runIDs) {
-            try await record(block, note: path, run: runId, actualModelId: actual)
+            try await record(block, note: path, run: runId, actualModelId: actual, execution: execution)
         }
         return try await finish(claimed, notes: allNotes, skipped: skipped, runIDs: runIDs)
     }
 
-    /// Records one note's review through `recordAndFinalizeRun`, and its artifacts.
-    private func record(_ block: GateBlock, note: String, run runId: Int64, actualModelId: String?) async throws {
+    /// Records one note's review through `recordAndFinalizeRun` with the call's shared
+    /// telemetry and the note's own canonical bundle, and its artifacts.
+    private func record(_ block: GateBlock, note: String, run runId: Int64, actualModelId: String?, execution: ExecutionData) async throws {
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let bundle = BundleParser.canonicalBundle(runId: runId, notePath: note, blocks: [block])
-        try await context.store.perform { try $0.attachExecutionData(run: runId, ExecutionData(rawBundleMarkdown: bundle)) }
         try artifacts.writeBundle(bundle)
+        var recorded = execution
+        recorded.rawBundleMarkdown = bundle
+        let review = GateReviewInput(block: block)
         do {
-            _ = try await context.store.perform {
-                try $0.recordAndFinalizeRun(run: runId, reviews: [GateReviewInput(block: block)], actualModelId: actualModelId)
+            _ = try await context.store.perform { [recorded] in
+                try $0.recordAndFinalizeRun(run: runId, reviews: [review], actualModelId: actualModelId, executionData: recorded)
             }
         } catch let error as ReviewStoreError where !error.isRefusal {
             return  // the store failed the run with the reason
         }
-        try artifacts.writeGateFiles(try await context.store.perform { try $0.gateReviews(run: runId) })
+        try artifacts.writeGateFiles([(review.gateId, review.rationaleMarkdown)])
     }
 
     private func finish(

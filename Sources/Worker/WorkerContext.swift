@@ -1,9 +1,10 @@
-public import Foundation
+import Foundation
 public import KnowledgeBase
 public import Logging
 import ReviewFlow
 public import ReviewStore
 public import RevqConfig
+import Runner
 public import Spool
 public import WorkerMetrics
 
@@ -17,6 +18,10 @@ public struct WorkerContext: Sendable {
     public let logger: Logger
     /// Where the worker reports what it does; swift-metrics' no-op unless `revq` gives a backend.
     public var metrics = WorkerMetrics()
+    /// What every runner inherits of the worker's environment, taken once at start.
+    let runnerEnvironment: [String: String]
+    /// Job files must name a configured runner profile.
+    public let rules: JobRules
 
     public init(settings: Settings, logger: Logger) throws {
         self.settings = settings
@@ -26,12 +31,11 @@ public struct WorkerContext: Sendable {
         kb = KnowledgeBase(
             root: settings.kbRoot, notesRoot: settings.notesRoot, gatesRoot: settings.gatesRoot,
             lastCommitStorage: LastCommitStorage(store: store))
+        runnerEnvironment = RunnerEnvironment.scrubbed()
+        rules = JobRules(knownRunners: Set(settings.config.runners.keys))
     }
 
     public var config: Config { settings.config }
-
-    /// Job files must name a configured runner profile.
-    public var rules: JobRules { JobRules(knownRunners: Set(config.runners.keys)) }
 
     /// Logs one job state change as one line.
     func log(_ event: String, _ job: JobID, level: Logger.Level = .info, _ fields: Logger.Metadata = [:]) {
