@@ -131,7 +131,8 @@ public final class ReviewStore: Sendable {
     ///
     /// If any step fails, nothing of this call stays and the run is failed with the reason
     /// (keeping `executionData`, so a failed run still shows what the runner said), which is
-    /// then thrown. A run that is not `running` is refused and left alone.
+    /// then thrown. A run that is not `running` is refused and left alone; a fault of the store
+    /// itself (``StoreFault``) is thrown as it is and leaves the run alone too.
     @discardableResult
     public func recordAndFinalizeRun(
         run id: Int64, reviews: [GateReviewInput] = [], actualModelId: String? = nil, executionData: ExecutionData? = nil,
@@ -174,6 +175,9 @@ public final class ReviewStore: Sendable {
         } catch let refusal as RunStateRefusal {
             throw refusal.underlying
         } catch {
+            // A busy, full or broken store is not the run's fault: the caller decides (a worker
+            // puts the job back), and the run stays `running` until it is failed or retried.
+            if StoreFault.classify(error) != nil { throw error }
             let reason = Self.reason(for: error)
             try? failRun(run: id, reason: reason, executionData: executionData)
             throw ReviewStoreError(reason, isRefusal: false)

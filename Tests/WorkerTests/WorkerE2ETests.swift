@@ -146,12 +146,20 @@ import Testing
         kill(worker.processIdentifier, SIGKILL)
         worker.waitUntilExit()
         #expect(!h.markedProcesses(id).isEmpty, "the runner outlives the worker in its own session")
+        // What the runner had said by the crash: the run only gets it with its last write, so
+        // recovery takes it from the run's artifacts.
+        let run = try #require(try h.store().runs(forJob: id).first?.run)
+        let output = h.root.appendingPathComponent("kb/reports/bundle-reviews").path
+        let stdout = try #require(
+            FileManager.default.enumerator(atPath: output)?.compactMap { $0 as? String }.first { $0.hasSuffix("runner-stdout.txt") })
+        try Data("partial output before the crash\n".utf8).write(to: URL(fileURLWithPath: output + "/" + stdout))
 
         try h.setMode("ok")
         #expect(try h.workOnce().status == 0)
         let runs = try h.store().runs(forJob: id).map(\.run)
         #expect(runs.map(\.status) == [.failed, .completed])
         #expect(runs.first?.failureReason == "worker exited during run")
+        #expect(runs.first?.id == run.id && runs.first?.rawBundleMarkdown == "partial output before the crash\n")
         #expect(h.markedProcesses(id).isEmpty, "recovery killed the leftover runner")
         #expect(try h.jobFile("done", id)["attempts"] as? Int == 2)
     }
