@@ -42,7 +42,9 @@ public struct Job: Sendable, Equatable {
     public var runner: String
     /// The requested model partition, as given (trimmed).
     public var model: String
-    /// Higher runs first; FIFO within a priority.
+    /// Higher runs first; FIFO within a priority. A generated id carries it
+    /// (``JobID/encodedPriority``) and a worker orders `new/` by the id's, without reading the
+    /// file: a job whose priority changes needs a new id to move in the queue.
     public var priority: Int
     public var maxAttempts: Int
     /// Wall-clock limit in seconds; nil means the runner profile's limit.
@@ -59,14 +61,15 @@ public struct Job: Sendable, Equatable {
     /// Spool-managed: every claim of this job that ended, oldest first.
     public var history: [AttemptRecord]
 
-    /// Times are kept to the whole second, as they are written.
+    /// Times are kept to the whole second, as they are written. Without an `id`, one is
+    /// generated that carries `priority`.
     public init(
-        id: JobID = .generate(), work: Work, runner: String, model: String, priority: Int = defaultPriority,
+        id: JobID? = nil, work: Work, runner: String, model: String, priority: Int = defaultPriority,
         maxAttempts: Int = defaultMaxAttempts, timeoutSeconds: Int? = nil, notBefore: Date? = nil,
         key: String? = nil, submittedAt: Date? = Date(), submittedBy: String? = nil, attempts: Int = 0,
         history: [AttemptRecord] = []
     ) {
-        self.id = id
+        self.id = id ?? .generate(priority: priority)
         self.work = work
         self.runner = runner
         self.model = model

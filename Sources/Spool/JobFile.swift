@@ -112,7 +112,8 @@ public enum JobFile {
         if let unknown = members.first(where: { !commonFields.contains($0.name) && !extra.contains($0.name) }) {
             throw .unknownField(unknown.name)
         }
-        let id: JobID
+        // Nil for a submission: `Job` generates an id that carries the job's priority.
+        let id: JobID?
         let submittedAt: Date?
         let submittedBy: String?
         switch origin {
@@ -129,7 +130,7 @@ public enum JobFile {
             for managed in ["id", "attempts", "history"] where fields[managed] != nil {
                 throw .invalid(managed, "is set by the spool, not by a producer")
             }
-            id = .generate()
+            id = nil
             submittedAt = try fields.optionalTimestamp("submitted_at") ?? Date()
             submittedBy = try fields.optionalString("submitted_by") ?? producer
         }

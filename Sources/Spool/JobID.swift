@@ -6,11 +6,14 @@ import Synchronization
 /// A job's id: file-name safe, unique, and for generated ids time-ordered, so that the
 /// lexicographic order of names is the submission order, also across processes.
 ///
-/// A generated id is `<UTC time to the microsecond>-<pid>-<random>`, all fixed width:
-/// `20261122T101500.123456Z-0004242-9f3a1c`. Within one process the time part strictly
-/// increases; the pid and 24 random bits keep ids from different processes apart.
-/// Other ids (a sweep's batches, `<sweep id>-b<k>`, or ids a producer chose) only need to be
-/// file-name safe: 1–128 characters of `[A-Za-z0-9._-]`, not starting with `.` or `-`.
+/// A generated id is `<UTC time to the microsecond>-<pid>-<random>-p<priority>`, the first
+/// three parts fixed width: `20261122T101500.123456Z-0004242-9f3a1c-p0` (`-p-3` for priority
+/// −3). Within one process the time part strictly increases; the pid and 24 random bits keep
+/// ids from different processes apart. The priority in the name (``encodedPriority``) lets a
+/// worker order `new/` from one directory listing, without opening a file; a sweep's batches,
+/// `<sweep id>-b<k>`, inherit it with the sweep's priority. Other ids (generated before the
+/// suffix existed, or chosen by a producer) only need to be file-name safe: 1–128 characters
+/// of `[A-Za-z0-9._-]`, not starting with `.` or `-`; their priority is read from the file.
 public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
@@ -32,8 +35,28 @@ public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(String(fileName.dropLast(5)))
     }
 
-    /// A new id for a job submitted now.
-    public static func generate() -> JobID {
+    /// A new id for a job of `priority` submitted now.
+    public static func generate(priority: Int) -> JobID {
+        JobID(uniqueStamp() + "-p" + String(priority))!
+    }
+
+    /// The priority a generated id carries: the integer after `-p` right after the generated
+    /// prefix, followed by the end of the id or by `-` (a batch's `-b<k>`); nil for other ids.
+    public var encodedPriority: Int? {
+        let bytes = Array(rawValue.utf8)
+        let start = Self.stampLength + 2
+        guard bytes.count > start, bytes[start - 2] == UInt8(ascii: "-"), bytes[start - 1] == UInt8(ascii: "p"),
+            generatedAt != nil
+        else { return nil }
+        // The first byte may be a minus sign.
+        let end = bytes[(start + 1)...].firstIndex(of: UInt8(ascii: "-")) ?? bytes.count
+        return Int(String(decoding: bytes[start..<end], as: UTF8.self))
+    }
+
+    /// `<UTC time to the microsecond>-<pid>-<random>`, all fixed width (``stampLength``), unique
+    /// and increasing within this process: the start of a generated id, and a unique suffix
+    /// for a quarantined file's name.
+    static func uniqueStamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let micros = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
@@ -45,15 +68,16 @@ public struct JobID: Hashable, Comparable, Sendable, CustomStringConvertible {
         var utc = tm()
         gmtime_r(&seconds, &utc)
         let random = UInt32.random(in: 0..<(1 << 24))
-        let text =
-            Digits.padded(Int(utc.tm_year) + 1900, width: 4) + Digits.padded(Int(utc.tm_mon) + 1, width: 2)
+        return Digits.padded(Int(utc.tm_year) + 1900, width: 4) + Digits.padded(Int(utc.tm_mon) + 1, width: 2)
             + Digits.padded(Int(utc.tm_mday), width: 2) + "T"
             + Digits.padded(Int(utc.tm_hour), width: 2) + Digits.padded(Int(utc.tm_min), width: 2)
             + Digits.padded(Int(utc.tm_sec), width: 2) + "."
             + Digits.padded(Int(stamp % 1_000_000), width: 6) + "Z-" + Digits.padded(Int(getpid()), width: 7) + "-"
             + Digits.padded(Int(random), width: 6, radix: 16)
-        return JobID(text)!
     }
+
+    /// The length of ``uniqueStamp()``.
+    static let stampLength = 38
 
     /// The submission time of a generated id (to the microsecond); nil for other ids.
     public var generatedAt: Date? {

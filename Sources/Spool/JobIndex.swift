@@ -1,77 +1,72 @@
 public import Foundation
 import Glibc
 
-/// A worker's in-memory view of `new/` (or `deferred/`): each file is read once, when first
-/// seen, for its priority and `not_before`; the claim order (priority descending, then name —
-/// which for generated ids is submission order) is kept sorted as names come and go, so a claim
-/// never reads every job file. Files that cannot be read get priority 0; claiming them moves
-/// them to `failed/`. Files that read but are not valid jobs are set apart at once and handed
-/// out by ``takeDefective()``, so that moving them aside never delays a claim.
+/// A worker's in-memory view of `new/` (or `deferred/`) in claim order: priority descending,
+/// then name (for generated ids, submission order). Taking the next job is O(log n) and never
+/// copies the index, however many jobs wait.
+///
+/// In `new/`, a name that carries its priority (``JobID/encodedPriority``) enters the index
+/// from the directory listing alone, so that a worker starting on a backlog reads no job file;
+/// the name's priority wins over the file's, and a defect in such a file is found by its claim,
+/// which moves it to `failed/`. Every other name (and every name of `deferred/`, which needs
+/// `not_before`) is read once, when first seen, for its priority and `not_before`. Files that
+/// cannot be read get priority 0; claiming them moves them to `failed/`. Files that read but are
+/// not valid jobs are set apart at once and handed out by ``takeDefective()``, so that moving
+/// them aside never delays a claim.
 public struct JobIndex: Sendable {
     public let state: JobState
-    private var headers: [String: Header] = [:]
-    /// Sorted by claim order.
-    private var order: [Header] = []
+    /// The serial of each name's live entry.
+    private var serials: [String: UInt64] = [:]
+    /// The entries in claim order. An entry whose name was removed (or added again) meanwhile is
+    /// stale: ``serials`` no longer names it, and it is dropped when it reaches the top.
+    private var queue = BinaryHeap<Entry>()
+    private var lastSerial: UInt64 = 0
     /// Names of files that are not valid jobs, with the reason, not yet taken.
     private var defective: [(name: String, reason: String)] = []
 
-    struct Header: Sendable, Comparable {
+    struct Entry: Sendable, Comparable {
         let name: String
         let priority: Int
         let notBefore: Date?
-        /// Why the file is not a valid job, when it read as one that is not.
-        var defect: String? = nil
+        let serial: UInt64
 
-        static func < (a: Header, b: Header) -> Bool {
+        /// Claim order.
+        static func < (a: Entry, b: Entry) -> Bool {
             a.priority != b.priority ? a.priority > b.priority : a.name < b.name
         }
     }
 
     public init(state: JobState = .new) { self.state = state }
 
-    public var count: Int { order.count }
-    public var isEmpty: Bool { order.isEmpty }
+    public var count: Int { serials.count }
+    public var isEmpty: Bool { serials.isEmpty }
 
-    /// Names in claim order.
-    public var names: [String] { order.map(\.name) }
-
-    /// Names whose `not_before` has passed (or that have none), in claim order.
+    /// Names whose `not_before` has passed (or that have none), in claim order (a linear pass:
+    /// meant for `deferred/`).
     public func due(at now: Date) -> [String] {
-        order.filter { header in header.notBefore.map { $0 <= now } ?? true }.map(\.name)
+        liveEntries.filter { entry in entry.notBefore.map { $0 <= now } ?? true }.sorted().map(\.name)
     }
 
     /// The earliest `not_before` still in the future of `now`, if any: when the next job becomes due.
     public func nextDue(after now: Date) -> Date? {
-        order.compactMap(\.notBefore).filter { $0 > now }.min()
+        liveEntries.compactMap(\.notBefore).filter { $0 > now }.min()
     }
 
-    /// Re-lists the directory (names only), reads the files not seen before, and forgets names that are gone.
+    /// Re-lists the directory (names only), adds the names not seen before, and forgets names that are gone.
     public mutating func refresh(from spool: Spool) throws {
         let listed = try spool.names(in: state)
         let present = Set(listed)
-        if present.count != headers.count || !headers.keys.allSatisfy(present.contains) {
-            headers = headers.filter { present.contains($0.key) }
+        if present.count != serials.count || !serials.keys.allSatisfy(present.contains) {
+            serials = serials.filter { present.contains($0.key) }
+            compactIfStale()
         }
-        var added = false
-        for name in listed where headers[name] == nil {
-            let header = Self.readHeader(name, state: state, spool: spool)
-            if let defect = header.defect {
-                defective.append((name, defect))
-            } else {
-                headers[name] = header
-                added = true
-            }
-        }
-        if added || order.count != headers.count { order = headers.values.sorted() }
+        for name in listed where serials[name] == nil { add(name, from: spool) }
     }
 
-    /// Adds one name (say, from an inotify event), reading its file once.
+    /// Adds one name (say, from an inotify event).
     public mutating func insert(_ name: String, from spool: Spool) {
-        guard headers[name] == nil, Spool.role(of: name, in: state) == .job else { return }
-        let header = Self.readHeader(name, state: state, spool: spool)
-        if let defect = header.defect { return defective.append((name, defect)) }
-        headers[name] = header
-        order.insert(header, at: insertionIndex(of: header))
+        guard serials[name] == nil, Spool.role(of: name, in: state) == .job else { return }
+        add(name, from: spool)
     }
 
     /// The files found not to be valid jobs since the last call, with the reason: the caller moves
@@ -83,32 +78,51 @@ public struct JobIndex: Sendable {
 
     /// Forgets a name (claimed, moved or gone).
     public mutating func remove(_ name: String) {
-        guard let header = headers.removeValue(forKey: name) else { return }
-        let index = insertionIndex(of: header)
-        if index < order.count, order[index].name == name { order.remove(at: index) }
+        guard serials.removeValue(forKey: name) != nil else { return }
+        compactIfStale()
     }
 
-    private func insertionIndex(of header: Header) -> Int {
-        var low = 0
-        var high = order.count
-        if let last = order.last, last < header { return order.count }
-        while low < high {
-            let middle = (low + high) / 2
-            if order[middle] < header { low = middle + 1 } else { high = middle }
+    /// Takes the first live entry out of the claim order; it stays in the index, so the caller
+    /// either ``remove(_:)``s its name or ``putBack(_:)`` the entry.
+    mutating func popFirst() -> Entry? {
+        while let entry = queue.popMin() {
+            if serials[entry.name] == entry.serial { return entry }
         }
-        return low
+        return nil
     }
 
-    private static func readHeader(_ name: String, state: JobState, spool: Spool) -> Header {
-        do {
-            let job = try spool.readJob(name, in: state)
-            return Header(name: name, priority: job.priority, notBefore: job.notBefore)
-        } catch let defect as JobDefect where state == .new && spool.isRegularFile(name, in: state) {
-            return Header(name: name, priority: 0, notBefore: nil, defect: defect.message)
-        } catch {
-            // Unreadable, not a regular file, or gone: the claim finds out which.
-            return Header(name: name, priority: 0, notBefore: nil)
+    /// Returns an entry taken by ``popFirst()`` to the claim order.
+    mutating func putBack(_ entry: Entry) {
+        if serials[entry.name] == entry.serial { queue.insert(entry) }
+    }
+
+    private var liveEntries: [Entry] { queue.elements.filter { serials[$0.name] == $0.serial } }
+
+    private mutating func add(_ name: String, from spool: Spool) {
+        let priority: Int
+        let notBefore: Date?
+        if state == .new, let encoded = JobID(fileName: name)?.encodedPriority {
+            (priority, notBefore) = (encoded, nil)
+        } else {
+            do {
+                let job = try spool.readJob(name, in: state)
+                (priority, notBefore) = (job.priority, job.notBefore)
+            } catch let defect as JobDefect where state == .new && spool.isRegularFile(name, in: state) {
+                return defective.append((name, defect.message))
+            } catch {
+                // Unreadable, not a regular file, or gone: the claim finds out which.
+                (priority, notBefore) = (0, nil)
+            }
         }
+        lastSerial += 1
+        serials[name] = lastSerial
+        queue.insert(Entry(name: name, priority: priority, notBefore: notBefore, serial: lastSerial))
+    }
+
+    /// Rebuilds the claim order without its stale entries once they outnumber the live ones
+    /// (names removed without being claimed, as promoted deferred jobs are): O(1) amortised.
+    private mutating func compactIfStale() {
+        if queue.count > 2 * serials.count + 64 { queue = BinaryHeap(liveEntries) }
     }
 }
 
@@ -117,15 +131,24 @@ extension Spool {
     /// names lost to others or moved to `failed/` are dropped from the index, busy ones kept.
     /// Nil when nothing can be claimed now.
     public func claimNext(from index: inout JobIndex, rules: JobRules, now: Date = Date()) throws -> ClaimedJob? {
-        for name in index.names {
-            switch try claim(name, rules: rules, now: now) {
+        var busy: [JobIndex.Entry] = []
+        defer { for entry in busy { index.putBack(entry) } }
+        while let entry = index.popFirst() {
+            let outcome: ClaimOutcome
+            do {
+                outcome = try claim(entry.name, rules: rules, now: now)
+            } catch {
+                index.putBack(entry)
+                throw error
+            }
+            switch outcome {
             case .claimed(let job):
-                index.remove(name)
+                index.remove(entry.name)
                 return job
             case .lost, .quarantined:
-                index.remove(name)
+                index.remove(entry.name)
             case .busy:
-                continue
+                busy.append(entry)
             }
         }
         return nil

@@ -17,7 +17,7 @@ extension Spool {
             try SystemCalls.linkStatus(path(.failed, name)) != nil
             || SystemCalls.linkStatus(path(.failed, name.replacingJSONSuffix(with: Self.errorSuffix))) != nil
         if taken || Self.role(of: name, in: .failed) != .job {
-            target = name + "." + JobID.generate().rawValue
+            target = name + "." + JobID.uniqueStamp()
         }
         let report = FailureReport(reason: reason)
         var sidecar = report.jsonValue

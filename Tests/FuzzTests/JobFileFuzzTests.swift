@@ -136,10 +136,14 @@ import Testing
                 runIDs: (0..<rng.int(0...3)).map { _ in Int64(rng.int(0...Int.max)) }, startedAt: date(&rng), endedAt: date(&rng))
         }
         let chosen = JobID(String(rng.word(maxLength: 40).map { $0 == "/" ? "_" : $0 }))
-        let id = rng.oneIn(2) ? JobID.generate() : chosen ?? JobID.generate()
+        let generated = rng.oneIn(2)
+        // Drawn in the order of the arguments below, as before ids carried the priority.
+        let runner = fieldText(&rng)
+        let model = rng.pick(["gpt-5.4", "o3", "a b", "é"])
+        let priority = rng.pick([0, 1, -5, Int.max, Int.min])
+        let id = generated ? JobID.generate(priority: priority) : chosen ?? JobID.generate(priority: priority)
         return Job(
-            id: id, work: work, runner: fieldText(&rng), model: rng.pick(["gpt-5.4", "o3", "a b", "é"]),
-            priority: rng.pick([0, 1, -5, Int.max, Int.min]), maxAttempts: rng.int(1...100),
+            id: id, work: work, runner: runner, model: model, priority: priority, maxAttempts: rng.int(1...100),
             timeoutSeconds: rng.oneIn(2) ? nil : rng.pick([1, 1800, Int.max]), notBefore: rng.oneIn(2) ? nil : date(&rng),
             key: rng.oneIn(2) ? nil : fieldText(&rng), submittedAt: rng.oneIn(5) ? nil : date(&rng),
             submittedBy: rng.oneIn(3) ? nil : fieldText(&rng), attempts: rng.int(0...5), history: history)

@@ -36,9 +36,10 @@ struct TemporarySpool {
 
 let testRules = JobRules(knownRunners: ["codex", "claude"])
 
-func reviewJob(note: String = "kb/notes/a.md", key: String? = nil, priority: Int = 0, maxAttempts: Int = 3) -> Job {
+/// A valid review job; without `id`, a generated one that carries `priority`.
+func reviewJob(id: String? = nil, note: String = "kb/notes/a.md", key: String? = nil, priority: Int = 0, maxAttempts: Int = 3) -> Job {
     Job(
-        work: .review(note: note, gates: ["prose", "semantic/grounding-alignment"]), runner: "codex",
+        id: id.map { JobID($0)! }, work: .review(note: note, gates: ["prose", "semantic/grounding-alignment"]), runner: "codex",
         model: "gpt-5-4-high", priority: priority, maxAttempts: maxAttempts, key: key, submittedBy: "test@host")
 }
 

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func aBatchJobFileRoundTripsAndProducersCannotSubmitOne() throws {
-        let sweep = JobID.generate()
+        let sweep = JobID.generate(priority: 0)
         let job = batch(of: sweep, 2, notes: ["kb/notes/a.md", "kb/notes/b.md"])
         let bytes = JobFile.encode(job)
         #expect(
@@ -32,11 +32,11 @@ import Testing
         let directory = try TemporaryDirectory("revq-sweep-spool")
         defer { directory.remove() }
         let spool = Spool(root: directory.path + "/spool")
-        let sweep = JobID.generate()
+        let sweep = JobID.generate(priority: 0)
         for k in [1, 2, 10] { #expect(try spool.createBatch(batch(of: sweep, k))) }
         #expect(try spool.createBatch(batch(of: sweep, 2)) == false, "an existing batch is not written again")
         #expect(try spool.batches(of: sweep).map(\.id.rawValue) == [1, 2, 10].map { "\(sweep)-b\($0)" })
-        #expect(try spool.batches(of: JobID.generate()).isEmpty)
+        #expect(try spool.batches(of: JobID.generate(priority: 0)).isEmpty)
     }
 
     @Test func aParkedSweepIsLockedByOneStageAndItsLeftoverCopyRemoved() throws {
