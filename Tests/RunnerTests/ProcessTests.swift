@@ -55,7 +55,9 @@ import Testing
         #expect(result.termination.failureReason(profileName: "codex") == "codex was stopped")
         #expect(result.notes.contains { $0.hasPrefix("stop requested: SIGTERM sent") })
         #expect(await eventually { groupIsGone(group) })
-        #expect(result.duration < .seconds(5))
+        // Well before the 30 s timeout and the 60 s sleeps: stopped by the cancel, not waited out
+        // (7 s was seen on a loaded machine, so the bound is not tight).
+        #expect(result.duration < .seconds(20))
     }
 
     @Test func aTaskCancelledBeforehandStartsNothing() async throws {
