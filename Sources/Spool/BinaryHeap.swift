@@ -10,6 +10,8 @@ struct BinaryHeap<Element: Comparable & Sendable>: Sendable {
 
     var count: Int { elements.count }
 
+    mutating func reserveCapacity(_ capacity: Int) { elements.reserveCapacity(capacity) }
+
     mutating func insert(_ element: Element) {
         elements.append(element)
         var child = elements.count - 1

@@ -52,14 +52,21 @@ public struct JobIndex: Sendable {
         liveEntries.compactMap(\.notBefore).filter { $0 > now }.min()
     }
 
-    /// Re-lists the directory (names only), adds the names not seen before, and forgets names that are gone.
+    /// Re-lists the directory (names only, unsorted: the heap orders them), adds the names not
+    /// seen before, and forgets names that are gone.
     public mutating func refresh(from spool: Spool) throws {
-        let listed = try spool.names(in: state)
-        let present = Set(listed)
-        if present.count != serials.count || !serials.keys.allSatisfy(present.contains) {
+        var listed: [String] = []
+        try spool.forEachName(in: spool.directory(state)) { name in
+            if Spool.role(of: name, in: state) == .job { listed.append(name) }
+        }
+        let known = listed.reduce(0) { count, name in serials[name] == nil ? count : count + 1 }
+        if known != serials.count {
+            let present = Set(listed)
             serials = serials.filter { present.contains($0.key) }
             compactIfStale()
         }
+        serials.reserveCapacity(listed.count)
+        queue.reserveCapacity(queue.count + listed.count - known)
         for name in listed where serials[name] == nil { add(name, from: spool) }
     }
 
