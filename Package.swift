@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "ReviewFormat", swiftSettings: swiftSettings),
         .target(name: "RevqTime", swiftSettings: swiftSettings),
         .systemLibrary(name: "CGit2", path: "Sources/CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-        .target(name: "Git", dependencies: ["CGit2"], swiftSettings: swiftSettings),
+        /// Keeps libgit2's init from parsing the system CA bundle (see its header).
+        .target(name: "CGit2Local"),
+        .target(name: "Git", dependencies: ["CGit2", "CGit2Local"], swiftSettings: swiftSettings),
         .target(
             name: "KnowledgeBase",
             dependencies: ["ReviewFormat", "Git", "SystemFiles", .product(name: "Yams", package: "Yams")],
@@ -108,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KnowledgeBaseTests",
-            dependencies: ["KnowledgeBase", "ReviewFormat", "TestSupport"],
+            dependencies: ["KnowledgeBase", "ReviewFormat", "TestSupport", "CGit2Local"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,7 +31,10 @@ public enum ConfigParser {
     public static func parse(_ text: String) throws -> Config {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text, .default, .default, .utf8)
+            // `.basic`: no implicit tags, whose regular expressions cost ~9M instructions per
+            // process; `Value` converts plain scalars itself. The encoding is explicit because
+            // `.default` reads the whole process environment on every call.
+            root = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch {
             throw ConfigError(yaml: error)
         }

@@ -34,7 +34,7 @@ struct Revq: AsyncParsableCommand {
         // By hand: `CommandConfiguration(version:)` would give every subcommand a `--version` flag.
         if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) { return print(revqVersion) }
         do {
-            var command = try parseAsRoot()
+            var command = try parseCommand()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -43,6 +43,20 @@ struct Revq: AsyncParsableCommand {
         } catch {
             exit(withStatus: report(error))
         }
+    }
+
+    /// `revq enqueue …` is parsed with the enqueue command's own tree when that succeeds:
+    /// reflecting the whole tree was most of a short enqueue's work. Everything else, and an
+    /// enqueue line with an error or a help request, is parsed with the whole tree, so every
+    /// message and help text stays the same.
+    static func parseCommand() throws -> any ParsableCommand {
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == EnqueueCommand.configuration.commandName,
+            let command = try? EnqueueCommand.parseAsRoot(Array(arguments.dropFirst()))
+        {
+            return command
+        }
+        return try parseAsRoot()
     }
 
     static func report(_ error: any Error) -> Int32 {
