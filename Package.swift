@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .target(name: "ReviewFormat", swiftSettings: swiftSettings),
@@ -62,10 +61,9 @@ let package = Package(
         .target(
             name: "StatusServer",
             dependencies: [
-                "ReviewStore", "Spool", "Usage", "Runner", "RevqTime", "ReviewFormat", "WorkerMetrics",
+                "ReviewStore", "Spool", "Usage", "Runner", "RevqTime", "ReviewFormat", "WorkerMetrics", "CLinuxShims",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,7 +142,7 @@ let package = Package(
             dependencies: ["Usage", "ReviewStore", "Runner", "RevqConfig", "TestSupport", "revq"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "StatusServerTests", dependencies: ["StatusServer"], swiftSettings: swiftSettings),
+        .testTarget(name: "StatusServerTests", dependencies: ["StatusServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,10 @@ int revq_become_child_subreaper(void) {
 
 int revq_pipe2(int fds[2], int flags) {
     return pipe2(fds, flags);
+}
+
+int revq_accept4(int fd, int flags) {
+    return accept4(fd, NULL, NULL, flags);
 }
 
 int revq_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags) {

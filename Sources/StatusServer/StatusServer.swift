@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 public import Foundation
 public import Logging
 public import ReviewStore
@@ -28,20 +26,17 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host == "localhost" { host = "127.0.0.1" }
-        guard (try? Self.socketAddress(host: host, port: port)) != nil else { throw .invalid(text) }
+        guard (try? SocketAddress.withSockaddr(host: host, port: port) { _, _ in }) != nil else { throw .invalid(text) }
         self.host = host
         self.port = port
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-
-    static func socketAddress(host: String, port: UInt16) throws -> any SocketAddress {
-        host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
-    }
 }
 
-/// The worker's HTTP listener (FlyingFox) as a ``Service``: `GET /metrics` in the Prometheus
-/// text format and the read-only status page at `GET /`. It stops when the group shuts down.
+/// The worker's HTTP listener (``HTTPListener``) as a ``Service``: `GET /metrics` in the
+/// Prometheus text format and the read-only status page at `GET /`. It stops when the group
+/// shuts down or the task is cancelled, after answering the requests in flight.
 public struct StatusServer: Service {
     let address: ListenAddress
     let metrics: MetricsRegistry
@@ -62,53 +57,45 @@ public struct StatusServer: Service {
     }
 
     public func run() async throws {
-        let server = HTTPServer(address: try ListenAddress.socketAddress(host: address.host, port: address.port), logger: .disabled)
-        await server.appendRoute("GET /metrics") { [metrics, spool, store, logger] _ in
-            do {
-                let body = try metrics.exposition(spool: spool, store: store)
-                return HTTPResponse(
-                    statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: Data(body))
-            } catch {
-                return Self.failure(error, logger: logger)
-            }
-        }
-        await server.appendRoute("GET /") { [spool, store, worker, logger] _ in
-            do {
-                let snapshot = try StatusSnapshot(spool: spool, store: store, worker: worker, todayStartsAt: LocalDay.start(of: Date()))
-                return HTTPResponse(
-                    statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: Data(StatusPage.render(snapshot).utf8))
-            } catch {
-                return Self.failure(error, logger: logger)
-            }
-        }
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                try await server.waitUntilListening()
-                let bound = await server.listeningAddress.map(Self.describe) ?? address.description
-                logger.info("metrics and status page listening", metadata: ["address": "\(bound)"])
-                do {
-                    try await group.next()
-                } catch is CancellationError {
-                    // Stopped by the shutdown below.
+        let listener = try HTTPListener(host: address.host, port: address.port)
+        logger.info("metrics and status page listening", metadata: ["address": "\(listener.boundAddress)"])
+        let route = route
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    Thread.detachNewThread {
+                        listener.serve(route)
+                        done.resume()
+                    }
                 }
+            } onGracefulShutdown: {
+                listener.stop()
             }
-        } onGracefulShutdown: {
-            Task { await server.stop() }
+        } onCancel: {
+            listener.stop()
         }
     }
 
-    static func failure(_ error: any Error, logger: Logger) -> HTTPResponse {
-        logger.error("status request failed", metadata: ["error": "\(error)"])
-        return HTTPResponse(
-            statusCode: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"], body: Data("\(error)\n".utf8))
-    }
-
-    static func describe(_ address: Socket.Address) -> String {
-        switch address {
-        case .ip4(let host, let port): "\(host):\(port)"
-        case .ip6(let host, let port): "[\(host)]:\(port)"
-        default: "\(address)"
+    /// The answer for a path; nil: not found.
+    var route: HTTPListener.Route {
+        { [metrics, spool, store, worker, logger] path in
+            do {
+                switch path {
+                case "/metrics":
+                    return HTTPResponse(
+                        status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                        body: try metrics.exposition(spool: spool, store: store))
+                case "/":
+                    let snapshot = try StatusSnapshot(
+                        spool: spool, store: store, worker: worker, todayStartsAt: LocalDay.start(of: Date()))
+                    return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(StatusPage.render(snapshot).utf8))
+                default:
+                    return nil
+                }
+            } catch {
+                logger.error("status request failed", metadata: ["path": "\(path)", "error": "\(error)"])
+                return .text(500, "\(error)\n")
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ int revq_pidfd_open(pid_t pid, unsigned int flags);
 /// prctl(PR_SET_CHILD_SUBREAPER, 1).
 int revq_become_child_subreaper(void);
 int revq_pipe2(int fds[2], int flags);
+/// accept4(2) without the peer's address.
+int revq_accept4(int fd, int flags);
 int revq_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 int revq_syncfs(int fd);
 
