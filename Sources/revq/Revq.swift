@@ -45,16 +45,17 @@ struct Revq: AsyncParsableCommand {
         }
     }
 
-    /// `revq enqueue …` is parsed with the enqueue command's own tree when that succeeds:
-    /// reflecting the whole tree was most of a short enqueue's work. Everything else, and an
-    /// enqueue line with an error or a help request, is parsed with the whole tree, so every
-    /// message and help text stays the same.
+    /// `revq enqueue review …` and `revq enqueue --jobs-from F` go through
+    /// ``EnqueueLineParser`` when it takes the line; another `revq enqueue …` line is parsed with
+    /// the enqueue command's own tree when that succeeds. Reflecting the whole tree was most of a
+    /// short enqueue's work. Everything else, and an enqueue line with an error or a help
+    /// request, is parsed with the whole tree, so every message and help text stays the same.
     static func parseCommand() throws -> any ParsableCommand {
         let arguments = CommandLine.arguments.dropFirst()
-        if arguments.first == EnqueueCommand.configuration.commandName,
-            let command = try? EnqueueCommand.parseAsRoot(Array(arguments.dropFirst()))
-        {
-            return command
+        if arguments.first == EnqueueCommand.configuration.commandName {
+            let rest = Array(arguments.dropFirst())
+            if var command = EnqueueLineParser.parse(rest), (try? command.validate()) != nil { return command }
+            if let command = try? EnqueueCommand.parseAsRoot(rest) { return command }
         }
         return try parseAsRoot()
     }
