@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "ReviewFormat", swiftSettings: swiftSettings),
+        .target(name: "ReviewFormat", dependencies: ["JSONText"], swiftSettings: swiftSettings),
         .target(name: "RevqTime", swiftSettings: swiftSettings),
         .systemLibrary(name: "CGit2", path: "Sources/CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         /// Keeps libgit2's init from parsing the system CA bundle (see its header).
@@ -49,7 +49,8 @@ let package = Package(
         /// The GNU and Linux calls Swift cannot import, as plain C functions (see its header).
         .target(name: "CLinuxShims"),
         .target(name: "SystemFiles", swiftSettings: swiftSettings),
-        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims", "SystemFiles"], swiftSettings: swiftSettings),
+        .target(name: "JSONText", swiftSettings: swiftSettings),
+        .target(name: "Spool", dependencies: ["RevqTime", "CLinuxShims", "SystemFiles", "JSONText"], swiftSettings: swiftSettings),
         .target(
             name: "Usage", dependencies: ["ReviewStore", "Runner", "RevqConfig", "RevqTime"], swiftSettings: swiftSettings
         ),
@@ -73,7 +74,7 @@ let package = Package(
             name: "Worker",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Spool", "Runner",
-                "SystemFiles", "WorkerMetrics",
+                "SystemFiles", "WorkerMetrics", "JSONText",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,12 +85,12 @@ let package = Package(
             dependencies: ["ReviewFormat", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims", "SystemFiles"], swiftSettings: swiftSettings),
+        .target(name: "Runner", dependencies: ["RevqConfig", "ReviewFormat", "CLinuxShims", "SystemFiles", "JSONText"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "revq",
             dependencies: [
                 "ReviewFormat", "KnowledgeBase", "ReviewStore", "ReviewFlow", "RevqConfig", "RevqTime", "Runner", "Spool", "Worker",
-                "SystemFiles", "Usage", "WorkerMetrics", "StatusServer",
+                "SystemFiles", "Usage", "WorkerMetrics", "StatusServer", "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -122,19 +123,19 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Runner", "Spool", "TestSupport", "revq",
+                "Worker", "ReviewStore", "ReviewFormat", "RevqConfig", "Runner", "Spool", "JSONText", "TestSupport", "revq",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SpoolTests", dependencies: ["Spool", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
-        .executableTarget(name: "SpoolStress", dependencies: ["Spool"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "JSONText", "SpoolStress", "RevqTime"], swiftSettings: swiftSettings),
+        .executableTarget(name: "SpoolStress", dependencies: ["Spool", "JSONText"], path: "Tests/SpoolStress", swiftSettings: swiftSettings),
         .testTarget(name: "SystemFilesTests", dependencies: ["SystemFiles", "CLinuxShims"], swiftSettings: swiftSettings),
         .testTarget(name: "RevqConfigTests", dependencies: ["RevqConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "CLinuxShims", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "Runner", "RevqConfig"],
+            name: "FuzzTests", dependencies: ["ReviewFormat", "KnowledgeBase", "Spool", "JSONText", "Runner", "RevqConfig"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -145,7 +146,7 @@ let package = Package(
         .testTarget(name: "StatusServerTests", dependencies: ["StatusServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["revq", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["revq", "JSONText", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import JSONText
 
 /// The key under which reviews and acceptances are kept (`model_id`).
 public enum ModelPartition {
@@ -44,14 +40,33 @@ public enum ModelPartition {
     /// The actual partition from a telemetry JSON document (`model`, `reasoning_effort`,
     /// `models`). Nil when there is no model, or when the telemetry names more than one.
     public static func actual(telemetryJSON: String) -> String? {
-        struct Fields: Decodable {
-            var model: String?
-            var reasoning_effort: String?
-            var models: [String]?
+        guard let telemetry = try? JSONParser.parse(Array(telemetryJSON.utf8)), case .object = telemetry,
+            let model = optionalString(telemetry["model"]), let effort = optionalString(telemetry["reasoning_effort"]),
+            let models = optionalStrings(telemetry["models"])
+        else { return nil }
+        if let models, Set(models).count > 1 { return nil }
+        guard let model = model ?? models?.first else { return nil }
+        return actual(model: model, effort: effort)
+    }
+
+    /// A member that must be a string when present: `.some(nil)` when missing or null, nil
+    /// when it has another type (then the telemetry names no model).
+    private static func optionalString(_ value: JSONValue?) -> String?? {
+        switch value {
+        case nil, .null?: .some(nil)
+        case .string(let text)?: .some(text)
+        default: nil
         }
-        guard let fields = try? JSONDecoder().decode(Fields.self, from: Data(telemetryJSON.utf8)) else { return nil }
-        if let models = fields.models, Set(models).count > 1 { return nil }
-        guard let model = fields.model ?? fields.models?.first else { return nil }
-        return actual(model: model, effort: fields.reasoning_effort)
+    }
+
+    /// A member that must be an array of strings when present, like ``optionalString(_:)``.
+    private static func optionalStrings(_ value: JSONValue?) -> [String]?? {
+        switch value {
+        case nil, .null?: return .some(nil)
+        case .array(let elements)?:
+            let strings = elements.compactMap(\.stringValue)
+            return strings.count == elements.count ? .some(strings) : nil
+        default: return nil
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import JSONText
 
 /// A JSON document as a value: enough to read runner logs line by line and to write telemetry
 /// with stable (sorted) keys.
-enum JSONValue: Sendable, Equatable, Codable {
+enum JSONValue: Sendable, Equatable, Encodable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -11,28 +12,27 @@ enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses one JSON document; nil when `text` is not JSON.
+    /// Parses one JSON document; nil when `text` is not JSON. The strict parser of job files
+    /// reads it (Foundation's decoder, which tries each type in turn through thrown errors, cost
+    /// about 400,000 instructions per review job); a whole number written with a fraction or an
+    /// exponent reads as an integer, as that decoder read it.
     init?(parsing text: some StringProtocol) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
-        self = value
+        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        self.init(document)
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
+    init(_ document: JSONText.JSONValue) {
+        switch document {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .integer(let value): self = .int(Int64(value))
+        case .number(let value) where value.rounded() == value && abs(value) < 9e18: self = .int(Int64(value))
+        case .number(let value): self = .double(value)
+        case .string(let value): self = .string(value)
+        case .array(let elements): self = .array(elements.map(JSONValue.init))
+        case .object(let members):
+            // Member names are unique: the parser refuses a document that repeats one.
+            self = .object(Dictionary(uniqueKeysWithValues: members.map { ($0.name, JSONValue($0.value)) }))
         }
     }
 

@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+public import JSONText
 import RevqTime
 import Synchronization
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import JSONText
 import RevqTime
 
 /// The `<name>.error.json` sidecar beside a file in `failed/`: why it failed, and the facts an

@@ -1,3 +1,4 @@
+import JSONText
 import RevqTime
 
 /// Serialises a ``JSONValue`` compactly, members in their given order, ending with a newline

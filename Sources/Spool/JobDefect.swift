@@ -1,3 +1,5 @@
+import JSONText
+
 /// Why a job file or job is not acceptable: one clear message per defect, naming the field
 /// when there is one (`field "priority" must be an integer, found string`).
 public struct JobDefect: Error, Sendable, Equatable, CustomStringConvertible {

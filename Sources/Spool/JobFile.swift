@@ -1,4 +1,5 @@
 import Foundation
+public import JSONText
 import RevqTime
 
 /// The job file format, version 1: strict decoding (every defect its own message) and a

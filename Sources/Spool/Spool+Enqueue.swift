@@ -1,4 +1,5 @@
 public import Foundation
+import JSONText
 
 /// The outcome of enqueueing one job.
 public struct EnqueueResult: Sendable, Equatable {

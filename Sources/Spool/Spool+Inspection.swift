@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+public import JSONText
 
 /// Everything the spool knows about one file, for `spool ls` and `spool show`.
 public struct JobRecord: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import JSONText
 
 extension Spool {
     /// Moves a bad file (SPEC §5 "Bad files") from `state` to `failed/` under its own name, with

@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+public import JSONText
 import RevqTime
 
 /// What the worker running a claimed job says about its current attempt, in

@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+public import JSONText
 
 /// What ``Spool/lockWaiting(_:rules:now:)`` found.
 public enum WaitingLock: Sendable {

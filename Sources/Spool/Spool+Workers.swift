@@ -1,5 +1,6 @@
 public import Foundation
 import Glibc
+import JSONText
 
 /// A worker of a spool, as it registered itself (`<spool>/worker.<host>-<pid>-<start>.json`, beside
 /// the spool's other state files such as `claiming-stopped`).

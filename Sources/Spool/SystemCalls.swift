@@ -1,5 +1,6 @@
 import CLinuxShims
 import Glibc
+import SystemFiles
 
 /// Thin, `errno`-checked wrappers around the system calls the spool is made of.
 /// Paths are plain strings; every call retries on `EINTR`.
@@ -43,15 +44,7 @@ enum SystemCalls {
 
     /// Reads from `fd` until end of file, but never more than `limit + 1` bytes (so a caller can tell "too large").
     static func readAll(_ fd: Int32, limit: Int, path: String) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= limit {
-            let count = try chunk.withUnsafeMutableBytes { buffer in
-                try check("read", path) { Int32(truncatingIfNeeded: read(fd, buffer.baseAddress!, buffer.count)) }
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<Int(count)])
-        }
+        guard let bytes = WholeFile.readToEnd(fd, limit: limit) else { throw SpoolError.system(call: "read", path: path, errno: errno) }
         return bytes
     }
 

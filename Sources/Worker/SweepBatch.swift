@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import KnowledgeBase
 import Logging
 import ReviewFlow

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSONText
 import KnowledgeBase
 import ReviewFlow
 import ReviewFormat

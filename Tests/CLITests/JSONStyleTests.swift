@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Spool
 import TestSupport
 import Testing

@@ -6,6 +6,7 @@
 //                                         new/ is empty, print each claimed id
 //   SpoolStress flood <spool>             enqueue large jobs until killed, print "ready" first
 import Foundation
+import JSONText
 import Spool
 
 let rules = JobRules(knownRunners: ["codex"])

@@ -1,8 +1,8 @@
-/// A strict RFC 8259 parser for job files and sidecars: one value, no trailing content,
+/// A strict RFC 8259 parser for job files, sidecars and runner output: one value, no trailing content,
 /// no duplicate member names, nesting at most 64 deep. Errors name the byte offset.
-struct JSONParser {
-    struct Failure: Error, Equatable {
-        let message: String
+public struct JSONParser {
+    public struct Failure: Error, Equatable {
+        public let message: String
     }
 
     private let bytes: [UInt8]
@@ -10,7 +10,7 @@ struct JSONParser {
     private var depth = 0
 
     /// Parses `bytes` (already known to be valid UTF-8) as one JSON document.
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
