@@ -48,15 +48,17 @@ SERVICE_CONFIG = sed -e 's|^\# kb_root: /srv/kb$$|kb_root: /var/lib/revq/kb|' \
 
 all: build
 
+# --disable-local-rpath: no $ORIGIN run path, so the loader does not look for every shared
+# library in the directory of the installed binary first.
 build:
-	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath $(SWIFT_BUILD_FLAGS)
 
 install: install-bin install-data
 
 # The binary, then the shell completions it generates for itself (so they match it exactly).
 install-bin: $(if $(REVQ_BIN),,build)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	$(INSTALL) -m 0755 "$(or $(REVQ_BIN),$$($(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS) --show-bin-path)/revq)" \
+	$(INSTALL) -m 0755 "$(or $(REVQ_BIN),$$($(SWIFT) build -c release --static-swift-stdlib --disable-local-rpath $(SWIFT_BUILD_FLAGS) --show-bin-path)/revq)" \
 		$(DESTDIR)$(BINDIR)/revq
 	$(DESTDIR)$(BINDIR)/revq --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/revq
 	$(DESTDIR)$(BINDIR)/revq --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_revq

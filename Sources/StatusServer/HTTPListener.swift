@@ -38,25 +38,25 @@ final class HTTPListener: Sendable {
 
     /// Binds and listens; an error names the address and the system's reason.
     init(host: String, port: UInt16) throws {
-        let ipv6 = host.contains(":")
-        let fd = Glibc.socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        let fd = Glibc.socket(host.contains(":") ? AF_INET6 : AF_INET, type, 0)
         guard fd >= 0 else { throw ListenError("socket", host: host, port: port) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var pipeEnds: [Int32] = [-1, -1]
         do {
             try SocketAddress.withSockaddr(host: host, port: port) { address, length in
                 guard bind(fd, address, length) == 0 else { throw ListenError("bind", host: host, port: port) }
             }
             guard listen(fd, 64) == 0 else { throw ListenError("listen", host: host, port: port) }
-            var pipeEnds: [Int32] = [0, 0]
             guard revq_pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw ListenError("pipe", host: host, port: port) }
-            wake = (pipeEnds[0], pipeEnds[1])
             boundAddress = try SocketAddress.local(of: fd)
         } catch {
-            close(fd)
+            for end in [fd] + pipeEnds where end >= 0 { close(end) }
             throw error
         }
         socket = fd
+        wake = (pipeEnds[0], pipeEnds[1])
     }
 
     deinit {
@@ -261,16 +261,21 @@ enum SocketAddress {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
             guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw InvalidHost() }
-            return try withUnsafePointer(to: &address) {
-                try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
+            return try generic(&address, body)
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw InvalidHost() }
-        return try withUnsafePointer(to: &address) {
-            try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        return try generic(&address, body)
+    }
+
+    /// A family's address seen as the generic `sockaddr`, with its length.
+    private static func generic<Address, T>(
+        _ address: inout Address, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> T
+    ) throws -> T {
+        try withUnsafePointer(to: &address) {
+            try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<Address>.size)) }
         }
     }
 

@@ -31,6 +31,15 @@ import Testing
         #expect(ModelPartition.actual(telemetryJSON: "{}") == nil)
     }
 
+    /// As a typed decoder read it: a field of the wrong type is no model, not a model.
+    @Test func telemetryWithFieldsOfTheWrongTypeGivesNone() {
+        #expect(ModelPartition.actual(telemetryJSON: #"{"model":5}"#) == nil)
+        #expect(ModelPartition.actual(telemetryJSON: #"{"model":"gpt-5.4","reasoning_effort":["high"]}"#) == nil)
+        #expect(ModelPartition.actual(telemetryJSON: #"{"models":["gpt-5.4",7]}"#) == nil)
+        #expect(ModelPartition.actual(telemetryJSON: #"["gpt-5.4"]"#) == nil)
+        #expect(ModelPartition.actual(telemetryJSON: #"{"model":"gpt-5.4","reasoning_effort":null}"#) == "gpt-5-4")
+    }
+
     @Test func requestedIsTrimmedOnly() {
         #expect(ModelPartition.requested("  GPT-5.4 High \n") == "GPT-5.4 High")
     }

@@ -1,0 +1,24 @@
+import Testing
+
+@testable import Runner
+
+/// Runner output documents as ``JSONValue`` reads them.
+@Suite struct JSONValueTests {
+    @Test func readsEveryKindOfValue() throws {
+        let value = try #require(JSONValue(parsing: #" {"a":1,"b":1.5,"c":[null,true,"x"],"d":{"e":-2}} "#))
+        #expect(value == .object(["a": .int(1), "b": .double(1.5), "c": .array([.null, .bool(true), .string("x")]), "d": .object(["e": .int(-2)])]))
+    }
+
+    /// As Foundation's decoder read them: a whole number is an integer however it is written.
+    @Test func aWholeNumberWithAFractionOrExponentIsAnInteger() {
+        #expect(JSONValue(parsing: "1.0") == .int(1))
+        #expect(JSONValue(parsing: "2e3") == .int(2000))
+        #expect(JSONValue(parsing: "1e300") == .double(1e300))
+        #expect(JSONValue(parsing: "12345678901234567890") == .double(12345678901234567890))
+    }
+
+    @Test(arguments: ["", "{", #"{"a":1,"a":2}"#, "[1,]", "nul", #"{"a":1} x"#, "'x'"])
+    func whatIsNotOneJSONDocumentIsNil(_ text: String) {
+        #expect(JSONValue(parsing: text) == nil)
+    }
+}
