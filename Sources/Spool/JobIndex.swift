@@ -15,8 +15,12 @@ import Glibc
 /// them aside never delays a claim.
 public struct JobIndex: Sendable {
     public let state: JobState
+    /// The bytes of the names; keys point into it.
+    private var names = NameStore()
     /// The serial of each name's live entry.
-    private var serials: [String: UInt64] = [:]
+    private var serials: [NameStore.Key: UInt64] = [:]
+    /// The bytes of the names in ``serials``: ``names`` is rebuilt when it holds many more.
+    private var liveBytes = 0
     /// The entries in claim order. An entry whose name was removed (or added again) meanwhile is
     /// stale: ``serials`` no longer names it, and it is dropped when it reaches the top.
     private var queue = BinaryHeap<Entry>()
@@ -25,14 +29,18 @@ public struct JobIndex: Sendable {
     private var defective: [(name: String, reason: String)] = []
 
     struct Entry: Sendable, Comparable {
-        let name: String
+        let key: NameStore.Key
         let priority: Int
-        let notBefore: Date?
+        /// `not_before` in seconds since 1970, NaN for none: 8 bytes where a `Date?` takes 16.
+        let notBeforeSeconds: Double
         let serial: UInt64
+
+        var name: String { key.name }
+        var notBefore: Date? { notBeforeSeconds.isNaN ? nil : Date(timeIntervalSince1970: notBeforeSeconds) }
 
         /// Claim order.
         static func < (a: Entry, b: Entry) -> Bool {
-            a.priority != b.priority ? a.priority > b.priority : a.name < b.name
+            a.priority != b.priority ? a.priority > b.priority : a.key < b.key
         }
     }
 
@@ -53,27 +61,38 @@ public struct JobIndex: Sendable {
     }
 
     /// Re-lists the directory (names only, unsorted: the heap orders them), adds the names not
-    /// seen before, and forgets names that are gone.
+    /// seen before as they are listed, and forgets names that are gone.
     public mutating func refresh(from spool: Spool) throws {
-        var listed: [String] = []
+        let knownBefore = serials.count
+        let serialBefore = lastSerial
+        // Sized up front from a count of the entries: growing the tables by doubling would leave
+        // their old copies in the heap, a few MiB at 100,000 jobs.
+        let listed = try spool.countNames(in: spool.directory(state))
+        serials.reserveCapacity(listed)
+        queue.reserveCapacity(queue.count + max(0, listed - knownBefore))
+        var present: [NameStore.Key] = []
         try spool.forEachName(in: spool.directory(state)) { name in
-            if Spool.role(of: name, in: state) == .job { listed.append(name) }
+            guard Spool.role(of: name, in: state) == .job else { return }
+            let probe = names.append(name)
+            if let known = serials.index(forKey: probe) {
+                names.dropLast(probe)
+                present.append(serials.keys[known])
+            } else if !add(name, as: probe, from: spool) {
+                names.dropLast(probe)
+            }
         }
-        let known = listed.reduce(0) { count, name in serials[name] == nil ? count : count + 1 }
-        if known != serials.count {
-            let present = Set(listed)
-            serials = serials.filter { present.contains($0.key) }
-            compactIfStale()
-        }
-        serials.reserveCapacity(listed.count)
-        queue.reserveCapacity(queue.count + listed.count - known)
-        for name in listed where serials[name] == nil { add(name, from: spool) }
+        guard present.count != knownBefore else { return }
+        let kept = Set(present)
+        serials = serials.filter { kept.contains($0.key) || $0.value > serialBefore }
+        liveBytes = serials.keys.reduce(0) { $0 + Int($1.count) }
+        compactIfStale()
     }
 
     /// Adds one name (say, from an inotify event).
     public mutating func insert(_ name: String, from spool: Spool) {
-        guard serials[name] == nil, Spool.role(of: name, in: state) == .job else { return }
-        add(name, from: spool)
+        guard Spool.role(of: name, in: state) == .job else { return }
+        let probe = names.append(name)
+        if serials[probe] != nil || !add(name, as: probe, from: spool) { names.dropLast(probe) }
     }
 
     /// The files found not to be valid jobs since the last call, with the reason: the caller moves
@@ -85,7 +104,12 @@ public struct JobIndex: Sendable {
 
     /// Forgets a name (claimed, moved or gone).
     public mutating func remove(_ name: String) {
-        guard serials.removeValue(forKey: name) != nil else { return }
+        let probe = names.append(name)
+        let known = serials.index(forKey: probe)
+        names.dropLast(probe)
+        guard let known else { return }
+        liveBytes -= Int(serials.keys[known].count)
+        serials.remove(at: known)
         compactIfStale()
     }
 
@@ -93,19 +117,21 @@ public struct JobIndex: Sendable {
     /// either ``remove(_:)``s its name or ``putBack(_:)`` the entry.
     mutating func popFirst() -> Entry? {
         while let entry = queue.popMin() {
-            if serials[entry.name] == entry.serial { return entry }
+            if serials[entry.key] == entry.serial { return entry }
         }
         return nil
     }
 
     /// Returns an entry taken by ``popFirst()`` to the claim order.
     mutating func putBack(_ entry: Entry) {
-        if serials[entry.name] == entry.serial { queue.insert(entry) }
+        if serials[entry.key] == entry.serial { queue.insert(entry) }
     }
 
-    private var liveEntries: [Entry] { queue.elements.filter { serials[$0.name] == $0.serial } }
+    private var liveEntries: [Entry] { queue.elements.filter { serials[$0.key] == $0.serial } }
 
-    private mutating func add(_ name: String, from spool: Spool) {
+    /// Indexes `name`, whose `key` is the last one appended to ``names``; false when it is not
+    /// kept (set apart as defective), so that the caller takes its bytes back.
+    private mutating func add(_ name: String, as key: NameStore.Key, from spool: Spool) -> Bool {
         let priority: Int
         let notBefore: Date?
         if state == .new, let encoded = JobID(fileName: name)?.encodedPriority {
@@ -115,21 +141,35 @@ public struct JobIndex: Sendable {
                 let job = try spool.readJob(name, in: state)
                 (priority, notBefore) = (job.priority, job.notBefore)
             } catch let defect as JobDefect where state == .new && spool.isRegularFile(name, in: state) {
-                return defective.append((name, defect.message))
+                defective.append((name, defect.message))
+                return false
             } catch {
                 // Unreadable, not a regular file, or gone: the claim finds out which.
                 (priority, notBefore) = (0, nil)
             }
         }
         lastSerial += 1
-        serials[name] = lastSerial
-        queue.insert(Entry(name: name, priority: priority, notBefore: notBefore, serial: lastSerial))
+        serials[key] = lastSerial
+        liveBytes += Int(key.count)
+        queue.insert(Entry(key: key, priority: priority, notBeforeSeconds: notBefore?.timeIntervalSince1970 ?? .nan, serial: lastSerial))
+        return true
     }
 
     /// Rebuilds the claim order without its stale entries once they outnumber the live ones
-    /// (names removed without being claimed, as promoted deferred jobs are): O(1) amortised.
+    /// (names removed without being claimed, as promoted deferred jobs are), and the name store
+    /// once most of its bytes are names no longer indexed: O(1) amortised.
     private mutating func compactIfStale() {
-        if queue.count > 2 * serials.count + 64 { queue = BinaryHeap(liveEntries) }
+        if names.size > 2 * liveBytes + 64 * 1024 {
+            let store = NameStore()
+            var moved: [NameStore.Key: NameStore.Key] = [:]
+            moved.reserveCapacity(serials.count)
+            for key in serials.keys { moved[key] = store.append(key.name) }
+            serials = Dictionary(uniqueKeysWithValues: serials.map { (moved[$0.key]!, $0.value) })
+            queue = BinaryHeap(liveEntries.map { Entry(key: moved[$0.key]!, priority: $0.priority, notBeforeSeconds: $0.notBeforeSeconds, serial: $0.serial) })
+            names = store
+        } else if queue.count > 2 * serials.count + 64 {
+            queue = BinaryHeap(liveEntries)
+        }
     }
 }
 

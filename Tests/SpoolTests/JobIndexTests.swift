@@ -109,4 +109,41 @@ import Testing
         #expect(try temp.spool.claimNext(from: &index, rules: testRules)?.id == first.id)
         #expect(index.isEmpty)
     }
+
+    /// Names removed without a claim leave their bytes in the index's name store until it is
+    /// rebuilt; the order and the names survive the rebuild.
+    @Test func removingMostNamesRebuildsTheStoreAndKeepsTheOrder() throws {
+        let temp = try TemporarySpool()
+        defer { temp.cleanup() }
+        let jobs = (0..<3_000).map { reviewJob(priority: $0 % 3) }
+        _ = try temp.spool.enqueue(jobs, rules: testRules)
+        var index = JobIndex()
+        try index.refresh(from: temp.spool)
+        let kept = Set(jobs.indices.filter { $0 % 10 == 0 }.map { jobs[$0].id })
+        for job in jobs where !kept.contains(job.id) { index.remove(job.id.fileName) }
+        #expect(index.count == kept.count)
+        index.remove("not-indexed.json")
+        let expected = jobs.filter { kept.contains($0.id) }
+            .sorted { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id }.map(\.id)
+        #expect(try claimAll(&index, from: temp.spool) == expected)
+    }
+
+    /// Copies of an index share its name store; each stays whole.
+    @Test func aCopyOfAnIndexIsIndependent() throws {
+        let temp = try TemporarySpool()
+        defer { temp.cleanup() }
+        let first = reviewJob(priority: 1)
+        _ = try temp.spool.enqueue(first, rules: testRules)
+        var index = JobIndex()
+        try index.refresh(from: temp.spool)
+        var copy = index
+        let second = reviewJob(priority: 5)
+        _ = try temp.spool.enqueue(second, rules: testRules)
+        copy.insert(second.id.fileName, from: temp.spool)
+        index.remove(first.id.fileName)
+        #expect(index.isEmpty && copy.count == 2)
+        try index.refresh(from: temp.spool)
+        #expect(index.count == 2)
+        #expect(try claimAll(&copy, from: temp.spool) == [second.id, first.id])
+    }
 }
