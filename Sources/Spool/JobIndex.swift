@@ -65,11 +65,6 @@ public struct JobIndex: Sendable {
     public mutating func refresh(from spool: Spool) throws {
         let knownBefore = serials.count
         let serialBefore = lastSerial
-        // Sized up front from a count of the entries: growing the tables by doubling would leave
-        // their old copies in the heap, a few MiB at 100,000 jobs.
-        let listed = try spool.countNames(in: spool.directory(state))
-        serials.reserveCapacity(listed)
-        queue.reserveCapacity(queue.count + max(0, listed - knownBefore))
         var present: [NameStore.Key] = []
         try spool.forEachName(in: spool.directory(state)) { name in
             guard Spool.role(of: name, in: state) == .job else { return }

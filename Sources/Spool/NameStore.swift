@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// The names of a ``JobIndex``, stored back to back in one byte buffer. A name costs its bytes
@@ -56,11 +57,18 @@ final class NameStore: Sendable {
         }
 
         static func == (a: Key, b: Key) -> Bool {
-            a.count == b.count && NameStore.withBytes(of: a, and: b) { $0.elementsEqual($1) }
+            a.count == b.count && NameStore.withBytes(of: a, and: b) { compare($0, $1) == 0 }
         }
 
         static func < (a: Key, b: Key) -> Bool {
-            NameStore.withBytes(of: a, and: b) { $0.lexicographicallyPrecedes($1) }
+            NameStore.withBytes(of: a, and: b) { compare($0, $1) < 0 }
+        }
+
+        /// `memcmp` order, a shorter name first when it is the other's prefix.
+        private static func compare(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Int {
+            let common = min(x.count, y.count)
+            let order = common == 0 ? 0 : Int(memcmp(x.baseAddress!, y.baseAddress!, common))
+            return order != 0 ? order : x.count - y.count
         }
 
         func hash(into hasher: inout Hasher) {

@@ -71,19 +71,6 @@ extension Spool {
 
     /// Calls `body` with every name in a directory but `.` and `..`; a missing directory has none.
     func forEachName(in directory: String, _ body: (String) throws -> Void) throws {
-        try forEachEntry(in: directory) { entry in
-            try body(withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) })
-        }
-    }
-
-    /// The number of entries of a directory but `.` and `..`, counted without building their names.
-    func countNames(in directory: String) throws -> Int {
-        var count = 0
-        try forEachEntry(in: directory) { _ in count += 1 }
-        return count
-    }
-
-    private func forEachEntry(in directory: String, _ body: (UnsafeMutablePointer<dirent>) throws -> Void) throws {
         guard let stream = opendir(directory) else {
             if errno == ENOENT { return }
             throw SpoolError.system(call: "opendir", path: directory, errno: errno)
@@ -95,10 +82,10 @@ extension Spool {
                 if errno != 0 { throw SpoolError.system(call: "readdir", path: directory, errno: errno) }
                 return
             }
-            let isDotOrDotDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+                String(cString: buffer.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
-            if !isDotOrDotDot { try body(entry) }
+            if name != "." && name != ".." { try body(name) }
         }
     }
 }
