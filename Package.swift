@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "StatusServer",
             dependencies: [
-                "ReviewStore", "Spool", "Usage", "Runner", "RevqTime", "ReviewFormat", "WorkerMetrics", "CLinuxShims",
+                "ReviewStore", "Spool", "Usage", "Runner", "RevqTime", "ReviewFormat", "WorkerMetrics", "CLinuxShims", "SystemFiles",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 import CLinuxShims
 import Foundation
 import Glibc
+import SystemFiles
 
 /// What a route answers.
 struct HTTPResponse: Sendable {
@@ -30,8 +31,8 @@ final class HTTPListener: Sendable {
     typealias Route = @Sendable (_ path: String) -> HTTPResponse?
 
     private let socket: Int32
-    /// Written by ``stop()`` to wake the accept loop; both ends closed in `deinit`.
-    private let wake: (read: Int32, write: Int32)
+    /// Woken by ``stop()`` to end the accept loop.
+    private let wake: WakePipe
     private let connections = ConnectionCount()
     /// `host:port` (`[host]:port` for IPv6) as bound: port 0 becomes the port taken.
     let boundAddress: String
@@ -43,32 +44,28 @@ final class HTTPListener: Sendable {
         guard fd >= 0 else { throw ListenError("socket", host: host, port: port) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var pipeEnds: [Int32] = [-1, -1]
         do {
             try SocketAddress.withSockaddr(host: host, port: port) { address, length in
                 guard bind(fd, address, length) == 0 else { throw ListenError("bind", host: host, port: port) }
             }
             guard listen(fd, 64) == 0 else { throw ListenError("listen", host: host, port: port) }
-            guard revq_pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw ListenError("pipe", host: host, port: port) }
             boundAddress = try SocketAddress.local(of: fd)
+            wake = try WakePipe()
         } catch {
-            for end in [fd] + pipeEnds where end >= 0 { close(end) }
+            close(fd)
             throw error
         }
         socket = fd
-        wake = (pipeEnds[0], pipeEnds[1])
     }
 
     deinit {
         close(socket)
-        close(wake.read)
-        close(wake.write)
     }
 
     /// Accepts and answers connections until ``stop()``, then waits for the ones in flight
     /// (each bounded by its timeouts). Blocks its thread.
     func serve(_ route: @escaping Route) {
-        var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)]
         while true {
             fds[0].revents = 0
             fds[1].revents = 0
@@ -90,10 +87,7 @@ final class HTTPListener: Sendable {
     }
 
     /// Makes ``serve(_:)`` return; safe to call more than once and from any thread.
-    func stop() {
-        var byte: UInt8 = 1
-        _ = write(wake.write, &byte, 1)
-    }
+    func stop() { wake.wake() }
 }
 
 /// An error setting up the listener: the step, the address and `strerror(errno)`.

@@ -1,6 +1,7 @@
 public import Foundation
 import Glibc
 import Synchronization
+import SystemFiles
 
 /// Watches one directory with inotify for files that arrive in it (renamed in, or closed
 /// after writing) and reports them as ``Event``s.
@@ -21,7 +22,7 @@ public final class DirectoryWatcher: Sendable {
 
     public let directory: URL
     private let inotify: Int32
-    private let wake: (read: Int32, write: Int32)
+    private let wake: WakePipe
     private let stopped = Atomic<Bool>(false)
 
     /// Starts watching; throws when inotify cannot watch the directory.
@@ -35,20 +36,17 @@ public final class DirectoryWatcher: Sendable {
             close(fd)
             throw WatcherError("cannot watch \(directory.path): \(reason)")
         }
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else {
+        do {
+            wake = try WakePipe()
+        } catch {
             close(fd)
-            throw WatcherError("pipe: \(String(cString: strerror(errno)))")
+            throw WatcherError(error.description)
         }
-        for end in fds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         inotify = fd
-        wake = (fds[0], fds[1])
     }
 
     deinit {
         close(inotify)
-        close(wake.read)
-        close(wake.write)
     }
 
     /// The events, delivered until ``stop()``; a tick every `tick` of quiet.
@@ -67,14 +65,13 @@ public final class DirectoryWatcher: Sendable {
     /// Ends the event stream; safe to call more than once.
     public func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        var byte: UInt8 = 1
-        _ = write(wake.write, &byte, 1)
+        wake.wake()
     }
 
     private func pollLoop(timeoutMilliseconds: Int32, _ continuation: AsyncStream<Event>.Continuation) {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !stopped.load(ordering: .acquiring) {
-            var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, 2, timeoutMilliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
