@@ -1,17 +1,33 @@
-/// A strict RFC 8259 parser for job files, sidecars and runner output: one value, no trailing content,
-/// no duplicate member names, nesting at most 64 deep. Errors name the byte offset.
+/// An RFC 8259 parser: one value, no trailing content. Errors name the byte offset. How strict
+/// it is beyond the RFC is in ``Rules``: job files and sidecars are read strictly, other
+/// programs' output (runner logs, telemetry) the way Python's `json` and Foundation's decoder
+/// read it.
 public struct JSONParser {
     public struct Failure: Error, Equatable {
         public let message: String
     }
 
+    public struct Rules: Sendable {
+        /// Whether a member name may repeat in an object; the members stay in order, and a reader
+        /// that wants one value per name takes the last.
+        public var allowsRepeatedNames: Bool
+        public var maximumDepth: Int
+
+        /// Job files and sidecars, which revq writes: no repeated name, at most 64 levels.
+        public static let strict = Rules(allowsRepeatedNames: false, maximumDepth: 64)
+        /// Documents other programs write: repeated names allowed, at most 512 levels (the limit
+        /// of Foundation's decoder, which read them before).
+        public static let lenient = Rules(allowsRepeatedNames: true, maximumDepth: 512)
+    }
+
     private let bytes: [UInt8]
+    private let rules: Rules
     private var index = 0
     private var depth = 0
 
     /// Parses `bytes` (already known to be valid UTF-8) as one JSON document.
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    public static func parse(_ bytes: [UInt8], rules: Rules = .strict) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, rules: rules)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -19,7 +35,10 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], rules: Rules) {
+        self.bytes = bytes
+        self.rules = rules
+    }
 
     private func failure(_ message: String) -> Failure {
         Failure(message: "\(message) at byte \(index)")
@@ -56,7 +75,7 @@ public struct JSONParser {
 
     private mutating func nest() throws(Failure) {
         depth += 1
-        guard depth <= 64 else { throw failure("nesting deeper than 64") }
+        guard depth <= rules.maximumDepth else { throw failure("nesting deeper than \(rules.maximumDepth)") }
         index += 1
         skipWhitespace()
     }
@@ -74,7 +93,7 @@ public struct JSONParser {
         while true {
             guard current == UInt8(ascii: "\"") else { throw failure("expected a member name") }
             let name = try parseString()
-            guard names.insert(name).inserted else { throw failure("duplicate member \"\(name)\"") }
+            guard rules.allowsRepeatedNames || names.insert(name).inserted else { throw failure("duplicate member \"\(name)\"") }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1

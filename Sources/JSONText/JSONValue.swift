@@ -7,13 +7,14 @@ public enum JSONValue: Sendable, Equatable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    /// Members in document order. The parser refuses duplicate names.
+    /// Members in document order. A name repeats only where the parser's rules allow it.
     case object([(name: String, value: JSONValue)])
 
-    /// The member `name` of an object; nil for a missing member or a non-object.
+    /// The member `name` of an object (the last, should the name repeat); nil for a missing
+    /// member or a non-object.
     public subscript(name: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.name == name }?.value
+        return members.last { $0.name == name }?.value
     }
 
     /// The JSON type of the value, as named in error messages (`string`, `integer`, …).

@@ -12,12 +12,13 @@ enum JSONValue: Sendable, Equatable, Encodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses one JSON document; nil when `text` is not JSON. The strict parser of job files
-    /// reads it (Foundation's decoder, which tries each type in turn through thrown errors, cost
-    /// about 400,000 instructions per review job); a whole number written with a fraction or an
-    /// exponent reads as an integer, as that decoder read it.
+    /// Parses one JSON document; nil when `text` is not JSON. The spool's parser reads it with
+    /// its rules for other programs' output (Foundation's decoder, which tried each type in turn
+    /// through thrown errors, cost about 400,000 instructions per review job); as that decoder
+    /// and Python's `json` read them, a repeated name keeps its last value and a whole number
+    /// written with a fraction or an exponent is an integer.
     init?(parsing text: some StringProtocol) {
-        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        guard let document = try? JSONParser.parse(Array(text.utf8), rules: .lenient) else { return nil }
         self.init(document)
     }
 
@@ -31,8 +32,7 @@ enum JSONValue: Sendable, Equatable, Encodable {
         case .string(let value): self = .string(value)
         case .array(let elements): self = .array(elements.map(JSONValue.init))
         case .object(let members):
-            // Member names are unique: the parser refuses a document that repeats one.
-            self = .object(Dictionary(uniqueKeysWithValues: members.map { ($0.name, JSONValue($0.value)) }))
+            self = .object(Dictionary(members.map { ($0.name, JSONValue($0.value)) }, uniquingKeysWith: { _, last in last }))
         }
     }
 

@@ -68,13 +68,7 @@ public struct JobIndex: Sendable {
         var present: [NameStore.Key] = []
         try spool.forEachName(in: spool.directory(state)) { name in
             guard Spool.role(of: name, in: state) == .job else { return }
-            let probe = names.append(name)
-            if let known = serials.index(forKey: probe) {
-                names.dropLast(probe)
-                present.append(serials.keys[known])
-            } else if !add(name, as: probe, from: spool) {
-                names.dropLast(probe)
-            }
+            if let known = findOrAdd(name, from: spool) { present.append(serials.keys[known]) }
         }
         guard present.count != knownBefore else { return }
         let kept = Set(present)
@@ -86,8 +80,7 @@ public struct JobIndex: Sendable {
     /// Adds one name (say, from an inotify event).
     public mutating func insert(_ name: String, from spool: Spool) {
         guard Spool.role(of: name, in: state) == .job else { return }
-        let probe = names.append(name)
-        if serials[probe] != nil || !add(name, as: probe, from: spool) { names.dropLast(probe) }
+        _ = findOrAdd(name, from: spool)
     }
 
     /// The files found not to be valid jobs since the last call, with the reason: the caller moves
@@ -99,10 +92,7 @@ public struct JobIndex: Sendable {
 
     /// Forgets a name (claimed, moved or gone).
     public mutating func remove(_ name: String) {
-        let probe = names.append(name)
-        let known = serials.index(forKey: probe)
-        names.dropLast(probe)
-        guard let known else { return }
+        guard let known = find(name) else { return }
         liveBytes -= Int(serials.keys[known].count)
         serials.remove(at: known)
         compactIfStale()
@@ -123,6 +113,26 @@ public struct JobIndex: Sendable {
     }
 
     private var liveEntries: [Entry] { queue.elements.filter { serials[$0.key] == $0.serial } }
+
+    /// Where `name` is in ``serials``. A key is needed to look it up: its bytes are appended to
+    /// ``names`` for the lookup and taken back after it.
+    private func find(_ name: String) -> Dictionary<NameStore.Key, UInt64>.Index? {
+        let probe = names.append(name)
+        defer { names.dropLast(probe) }
+        return serials.index(forKey: probe)
+    }
+
+    /// Where `name` already is in ``serials``, or nil after indexing it (or setting it apart as
+    /// defective): the bytes appended for the lookup become its key when it is indexed.
+    private mutating func findOrAdd(_ name: String, from spool: Spool) -> Dictionary<NameStore.Key, UInt64>.Index? {
+        let probe = names.append(name)
+        if let known = serials.index(forKey: probe) {
+            names.dropLast(probe)
+            return known
+        }
+        if !add(name, as: probe, from: spool) { names.dropLast(probe) }
+        return nil
+    }
 
     /// Indexes `name`, whose `key` is the last one appended to ``names``; false when it is not
     /// kept (set apart as defective), so that the caller takes its bytes back.

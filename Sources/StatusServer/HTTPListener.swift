@@ -38,18 +38,21 @@ final class HTTPListener: Sendable {
     let boundAddress: String
 
     /// Binds and listens; an error names the address and the system's reason.
-    init(host: String, port: UInt16) throws {
+    init(address: ListenAddress) throws {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-        let fd = Glibc.socket(host.contains(":") ? AF_INET6 : AF_INET, type, 0)
-        guard fd >= 0 else { throw ListenError("socket", host: host, port: port) }
+        let fd = Glibc.socket(address.host.contains(":") ? AF_INET6 : AF_INET, type, 0)
+        guard fd >= 0 else { throw ListenError("socket", address) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         do {
-            try SocketAddress.withSockaddr(host: host, port: port) { address, length in
-                guard bind(fd, address, length) == 0 else { throw ListenError("bind", host: host, port: port) }
+            try SocketAddress.withSockaddr(host: address.host, port: address.port) { sockaddr, length in
+                guard bind(fd, sockaddr, length) == 0 else { throw ListenError("bind", address) }
             }
-            guard listen(fd, 64) == 0 else { throw ListenError("listen", host: host, port: port) }
-            boundAddress = try SocketAddress.local(of: fd)
+            guard listen(fd, 64) == 0 else { throw ListenError("listen", address) }
+            guard let port = SocketAddress.boundPort(of: fd) else { throw ListenError("getsockname", address) }
+            var bound = address
+            bound.port = port
+            boundAddress = bound.description
             wake = try WakePipe()
         } catch {
             close(fd)
@@ -94,8 +97,7 @@ final class HTTPListener: Sendable {
 struct ListenError: Error, CustomStringConvertible {
     let description: String
 
-    init(_ step: String, host: String, port: UInt16) {
-        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    init(_ step: String, _ address: ListenAddress) {
         description = "metrics.listen \(address): \(step): \(String(cString: strerror(errno)))"
     }
 }
@@ -244,7 +246,7 @@ struct RequestLine: Equatable {
     }
 }
 
-/// IPv4 and IPv6 socket addresses from text and back.
+/// IPv4 and IPv6 socket addresses from text, and the port a socket was given.
 enum SocketAddress {
     /// Calls `body` with the `sockaddr` of `host` (an IPv4 or IPv6 literal) and `port`.
     static func withSockaddr<T>(
@@ -275,30 +277,14 @@ enum SocketAddress {
 
     struct InvalidHost: Error {}
 
-    /// The address a socket is bound to, as `host:port` or `[host]:port`.
-    static func local(of fd: Int32) throws -> String {
+    /// The port a socket is bound to (port 0 asks the system for one); nil when `getsockname`
+    /// fails. `sin_port` and `sin6_port` lie at the same offset, so one reading serves both families.
+    static func boundPort(of fd: Int32) -> UInt16? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let family: Int32 = try withUnsafeMutablePointer(to: &storage) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                guard getsockname(fd, $0, &length) == 0 else { throw ListenError("getsockname", host: "?", port: 0) }
-                return Int32($0.pointee.sa_family)
-            }
-        }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        return withUnsafePointer(to: &storage) { pointer in
-            if family == AF_INET6 {
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                    var ip = address.pointee.sin6_addr
-                    inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count))
-                    return "[\(String(cString: text))]:\(UInt16(bigEndian: address.pointee.sin6_port))"
-                }
-            }
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                var ip = address.pointee.sin_addr
-                inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
-            }
+        return withUnsafeMutablePointer(to: &storage) { pointer in
+            let bound = pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
+            return bound ? pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) } : nil
         }
     }
 }

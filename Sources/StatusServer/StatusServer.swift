@@ -57,7 +57,7 @@ public struct StatusServer: Service {
     }
 
     public func run() async throws {
-        let listener = try HTTPListener(host: address.host, port: address.port)
+        let listener = try HTTPListener(address: address)
         logger.info("metrics and status page listening", metadata: ["address": "\(listener.boundAddress)"])
         let route = route
         await withTaskCancellationHandler {

@@ -72,8 +72,7 @@ enum EnqueueLineParser {
         init?(_ arguments: ArraySlice<String>, valueOptions: Set<String>, flags flagNames: Set<String>) {
             var rest = arguments
             while let word = rest.popFirst() {
-                // A lone "-" is a value (stdin), as ArgumentParser reads it.
-                guard word.hasPrefix("-"), word != "-" else {
+                guard Self.looksLikeOption(word) else {
                     positionals.append(word)
                     continue
                 }
@@ -99,6 +98,7 @@ enum EnqueueLineParser {
             }
         }
 
+        /// A lone "-" is a value (stdin), as ArgumentParser reads it.
         static func looksLikeOption(_ word: String) -> Bool { word.hasPrefix("-") && word != "-" }
 
         /// The value of an integer option: .some(nil) when absent, nil when it does not convert.

@@ -17,7 +17,15 @@ import Testing
         #expect(JSONValue(parsing: "12345678901234567890") == .double(12345678901234567890))
     }
 
-    @Test(arguments: ["", "{", #"{"a":1,"a":2}"#, "[1,]", "nul", #"{"a":1} x"#, "'x'"])
+    /// Output of other programs, read as Python's `json` and Foundation's decoder read it.
+    @Test func aRepeatedNameKeepsItsLastValueAndDeepNestingIsRead() throws {
+        #expect(JSONValue(parsing: #"{"a":1,"b":true,"a":2}"#) == .object(["a": .int(2), "b": .bool(true)]))
+        let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(JSONValue(parsing: deep) != nil)
+        #expect(JSONValue(parsing: String(repeating: "[", count: 600) + String(repeating: "]", count: 600)) == nil)
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "nul", #"{"a":1} x"#, "'x'"])
     func whatIsNotOneJSONDocumentIsNil(_ text: String) {
         #expect(JSONValue(parsing: text) == nil)
     }

@@ -10,7 +10,7 @@ import Testing
 @Suite struct HTTPListenerTests {
     /// A listener serving `/hello` on a free loopback port, stopped (and waited for) after `body`.
     func withListener(_ body: (_ port: UInt16) throws -> Void) throws {
-        let listener = try HTTPListener(host: "127.0.0.1", port: 0)
+        let listener = try HTTPListener(address: ListenAddress(parsing: "127.0.0.1:0"))
         let stopped = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             listener.serve { path in
@@ -87,9 +87,9 @@ import Testing
     }
 
     @Test func aTakenPortIsAClearError() throws {
-        let first = try HTTPListener(host: "127.0.0.1", port: 0)
+        let first = try HTTPListener(address: ListenAddress(parsing: "127.0.0.1:0"))
         let port = try #require(UInt16(first.boundAddress.split(separator: ":").last ?? ""))
-        let error = #expect(throws: ListenError.self) { try HTTPListener(host: "127.0.0.1", port: port) }
+        let error = #expect(throws: ListenError.self) { try HTTPListener(address: ListenAddress(parsing: "127.0.0.1:\(port)")) }
         #expect(error?.description == "metrics.listen 127.0.0.1:\(port): bind: Address already in use")
     }
 
