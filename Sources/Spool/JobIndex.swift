@@ -15,72 +15,96 @@ import Glibc
 /// them aside never delays a claim.
 public struct JobIndex: Sendable {
     public let state: JobState
-    /// The bytes of the names; keys point into it.
-    private var names = NameStore()
-    /// The serial of each name's live entry.
-    private var serials: [NameStore.Key: UInt64] = [:]
-    /// The bytes of the names in ``serials``: ``names`` is rebuilt when it holds many more.
-    private var liveBytes = 0
-    /// The entries in claim order. An entry whose name was removed (or added again) meanwhile is
-    /// stale: ``serials`` no longer names it, and it is dropped when it reaches the top.
-    private var queue = BinaryHeap<Entry>()
-    private var lastSerial: UInt64 = 0
+    /// The names seen since the index was last rebuilt, each under an id: a name seen again
+    /// after its removal gets a new id, and its old one stays removed.
+    private var names = NameTable()
+    /// What is known of each id's job, by id.
+    private var records: [Record] = []
+    /// The queued ids in claim order. An id removed meanwhile stays until it reaches the top (or
+    /// the index is rebuilt), and is then dropped.
+    private var queue = BinaryHeap<UInt32>()
+    /// Ids queued or taken (``popFirst()``), not removed.
+    private var liveCount = 0
+    /// Ids taken and neither removed nor put back: while there are any, ids keep their numbers.
+    private var takenCount = 0
+    /// Bumped when the index is rebuilt and ids are numbered anew.
+    private var generation = 0
     /// Names of files that are not valid jobs, with the reason, not yet taken.
     private var defective: [(name: String, reason: String)] = []
 
-    struct Entry: Sendable, Comparable {
-        let key: NameStore.Key
+    private struct Record: Sendable {
         let priority: Int
         /// `not_before` in seconds since 1970, NaN for none: 8 bytes where a `Date?` takes 16.
         let notBeforeSeconds: Double
-        let serial: UInt64
+        var status: Status
 
-        var name: String { key.name }
         var notBefore: Date? { notBeforeSeconds.isNaN ? nil : Date(timeIntervalSince1970: notBeforeSeconds) }
+    }
 
-        /// Claim order.
-        static func < (a: Entry, b: Entry) -> Bool {
-            a.priority != b.priority ? a.priority > b.priority : a.key < b.key
+    private enum Status: UInt8 {
+        case queued, taken, removed
+    }
+
+    /// A job taken out of the claim order by ``popFirst()``.
+    struct Entry: Sendable {
+        fileprivate let id: UInt32
+        fileprivate let generation: Int
+        let name: String
+    }
+
+    /// Claim order of ids: priority descending, then name.
+    private struct ClaimOrder {
+        let names: NameTable
+        let records: [Record]
+
+        func less(_ a: UInt32, _ b: UInt32) -> Bool {
+            let (x, y) = (records[Int(a)].priority, records[Int(b)].priority)
+            return x != y ? x > y : names.compare(a, b) < 0
         }
     }
 
     public init(state: JobState = .new) { self.state = state }
 
-    public var count: Int { serials.count }
-    public var isEmpty: Bool { serials.isEmpty }
+    public var count: Int { liveCount }
+    public var isEmpty: Bool { liveCount == 0 }
 
     /// Names whose `not_before` has passed (or that have none), in claim order (a linear pass:
     /// meant for `deferred/`).
     public func due(at now: Date) -> [String] {
-        liveEntries.filter { entry in entry.notBefore.map { $0 <= now } ?? true }.sorted().map(\.name)
+        let order = claimOrder
+        return queuedIDs.filter { records[Int($0)].notBefore.map { $0 <= now } ?? true }.sorted(by: order.less).map(names.name(of:))
     }
 
     /// The earliest `not_before` still in the future of `now`, if any: when the next job becomes due.
     public func nextDue(after now: Date) -> Date? {
-        liveEntries.compactMap(\.notBefore).filter { $0 > now }.min()
+        queuedIDs.compactMap { records[Int($0)].notBefore }.filter { $0 > now }.min()
     }
 
     /// Re-lists the directory (names only, unsorted: the heap orders them), adds the names not
-    /// seen before as they are listed, and forgets names that are gone.
+    /// seen before, and forgets names that are gone.
     public mutating func refresh(from spool: Spool) throws {
-        let knownBefore = serials.count
-        let serialBefore = lastSerial
-        var present: [NameStore.Key] = []
+        let known = records.count
+        var seen = [Bool](repeating: false, count: known)
+        var added: [UInt32] = []
         try spool.forEachName(in: spool.directory(state)) { name in
             guard Spool.role(of: name, in: state) == .job else { return }
-            if let known = findOrAdd(name, from: spool) { present.append(serials.keys[known]) }
+            if let id = liveID(of: name) {
+                if id < known { seen[Int(id)] = true }
+            } else if let id = add(name, from: spool) {
+                added.append(id)
+            }
         }
-        guard present.count != knownBefore else { return }
-        let kept = Set(present)
-        serials = serials.filter { kept.contains($0.key) || $0.value > serialBefore }
-        liveBytes = serials.keys.reduce(0) { $0 + Int($1.count) }
+        for id in 0..<known where !seen[id] && records[id].status != .removed { markRemoved(id) }
+        let order = claimOrder
+        queue.insert(contentsOf: added, by: order.less)
         compactIfStale()
     }
 
     /// Adds one name (say, from an inotify event).
     public mutating func insert(_ name: String, from spool: Spool) {
-        guard Spool.role(of: name, in: state) == .job else { return }
-        _ = findOrAdd(name, from: spool)
+        guard Spool.role(of: name, in: state) == .job, liveID(of: name) == nil, let id = add(name, from: spool) else { return }
+        let order = claimOrder
+        queue.insert(id, by: order.less)
     }
 
     /// The files found not to be valid jobs since the last call, with the reason: the caller moves
@@ -92,51 +116,56 @@ public struct JobIndex: Sendable {
 
     /// Forgets a name (claimed, moved or gone).
     public mutating func remove(_ name: String) {
-        guard let known = find(name) else { return }
-        liveBytes -= Int(serials.keys[known].count)
-        serials.remove(at: known)
+        guard let id = liveID(of: name) else { return }
+        markRemoved(Int(id))
         compactIfStale()
     }
 
-    /// Takes the first live entry out of the claim order; it stays in the index, so the caller
+    /// Takes the first queued job out of the claim order; it stays in the index, so the caller
     /// either ``remove(_:)``s its name or ``putBack(_:)`` the entry.
     mutating func popFirst() -> Entry? {
-        while let entry = queue.popMin() {
-            if serials[entry.key] == entry.serial { return entry }
+        while let id = popQueue() {
+            guard records[Int(id)].status == .queued else { continue }
+            records[Int(id)].status = .taken
+            takenCount += 1
+            return Entry(id: id, generation: generation, name: names.name(of: id))
         }
         return nil
     }
 
-    /// Returns an entry taken by ``popFirst()`` to the claim order.
+    /// Returns an entry taken by ``popFirst()`` to the claim order, unless its name was removed
+    /// meanwhile.
     mutating func putBack(_ entry: Entry) {
-        if serials[entry.key] == entry.serial { queue.insert(entry) }
+        guard entry.generation == generation, records[Int(entry.id)].status == .taken else { return }
+        records[Int(entry.id)].status = .queued
+        takenCount -= 1
+        let order = claimOrder
+        queue.insert(entry.id, by: order.less)
     }
 
-    private var liveEntries: [Entry] { queue.elements.filter { serials[$0.key] == $0.serial } }
+    private var claimOrder: ClaimOrder { ClaimOrder(names: names, records: records) }
 
-    /// Where `name` is in ``serials``. A key is needed to look it up: its bytes are appended to
-    /// ``names`` for the lookup and taken back after it.
-    private func find(_ name: String) -> Dictionary<NameStore.Key, UInt64>.Index? {
-        let probe = names.append(name)
-        defer { names.dropLast(probe) }
-        return serials.index(forKey: probe)
+    private var queuedIDs: [UInt32] { queue.elements.filter { records[Int($0)].status == .queued } }
+
+    /// The id under which `name` is queued or taken.
+    private func liveID(of name: String) -> UInt32? {
+        names.find(name).flatMap { records[Int($0)].status == .removed ? nil : $0 }
     }
 
-    /// Where `name` already is in ``serials``, or nil after indexing it (or setting it apart as
-    /// defective): the bytes appended for the lookup become its key when it is indexed.
-    private mutating func findOrAdd(_ name: String, from spool: Spool) -> Dictionary<NameStore.Key, UInt64>.Index? {
-        let probe = names.append(name)
-        if let known = serials.index(forKey: probe) {
-            names.dropLast(probe)
-            return known
-        }
-        if !add(name, as: probe, from: spool) { names.dropLast(probe) }
-        return nil
+    private mutating func popQueue() -> UInt32? {
+        let order = claimOrder
+        return queue.popMin(by: order.less)
     }
 
-    /// Indexes `name`, whose `key` is the last one appended to ``names``; false when it is not
-    /// kept (set apart as defective), so that the caller takes its bytes back.
-    private mutating func add(_ name: String, as key: NameStore.Key, from spool: Spool) -> Bool {
+    private mutating func markRemoved(_ id: Int) {
+        if records[id].status == .taken { takenCount -= 1 }
+        records[id].status = .removed
+        liveCount -= 1
+    }
+
+    /// Gives `name` an id and a record, to be queued by the caller; nil when it is set apart as
+    /// defective instead.
+    private mutating func add(_ name: String, from spool: Spool) -> UInt32? {
         let priority: Int
         let notBefore: Date?
         if state == .new, let encoded = JobID(fileName: name)?.encodedPriority {
@@ -147,34 +176,28 @@ public struct JobIndex: Sendable {
                 (priority, notBefore) = (job.priority, job.notBefore)
             } catch let defect as JobDefect where state == .new && spool.isRegularFile(name, in: state) {
                 defective.append((name, defect.message))
-                return false
+                return nil
             } catch {
                 // Unreadable, not a regular file, or gone: the claim finds out which.
                 (priority, notBefore) = (0, nil)
             }
         }
-        lastSerial += 1
-        serials[key] = lastSerial
-        liveBytes += Int(key.count)
-        queue.insert(Entry(key: key, priority: priority, notBeforeSeconds: notBefore?.timeIntervalSince1970 ?? .nan, serial: lastSerial))
-        return true
+        let id = names.add(name)
+        records.append(Record(priority: priority, notBeforeSeconds: notBefore?.timeIntervalSince1970 ?? .nan, status: .queued))
+        liveCount += 1
+        return id
     }
 
-    /// Rebuilds the claim order without its stale entries once they outnumber the live ones
-    /// (names removed without being claimed, as promoted deferred jobs are), and the name store
-    /// once most of its bytes are names no longer indexed: O(1) amortised.
+    /// Rebuilds the index from its live names, numbered anew, once removed ids outnumber them
+    /// (and none is taken): O(1) amortised.
     private mutating func compactIfStale() {
-        if names.size > 2 * liveBytes + 64 * 1024 {
-            let store = NameStore()
-            var moved: [NameStore.Key: NameStore.Key] = [:]
-            moved.reserveCapacity(serials.count)
-            for key in serials.keys { moved[key] = store.append(key.name) }
-            serials = Dictionary(uniqueKeysWithValues: serials.map { (moved[$0.key]!, $0.value) })
-            queue = BinaryHeap(liveEntries.map { Entry(key: moved[$0.key]!, priority: $0.priority, notBeforeSeconds: $0.notBeforeSeconds, serial: $0.serial) })
-            names = store
-        } else if queue.count > 2 * serials.count + 64 {
-            queue = BinaryHeap(liveEntries)
-        }
+        guard takenCount == 0, records.count > 2 * liveCount + 1024 else { return }
+        let kept = records.indices.filter { records[$0].status == .queued }.map(UInt32.init)
+        names = names.rebuilt(keeping: kept)
+        records = kept.map { records[Int($0)] }
+        generation += 1
+        let order = claimOrder
+        queue = BinaryHeap(Array(0..<UInt32(kept.count)), by: order.less)
     }
 }
 

@@ -110,8 +110,8 @@ import Testing
         #expect(index.isEmpty)
     }
 
-    /// Names removed without a claim leave their bytes in the index's name store until it is
-    /// rebuilt; the order and the names survive the rebuild.
+    /// Names removed without a claim stay in the index's name table until it is rebuilt; the
+    /// order and the names survive the rebuild.
     @Test func removingMostNamesRebuildsTheStoreAndKeepsTheOrder() throws {
         let temp = try TemporarySpool()
         defer { temp.cleanup() }
@@ -128,7 +128,7 @@ import Testing
         #expect(try claimAll(&index, from: temp.spool) == expected)
     }
 
-    /// Copies of an index share its name store; each stays whole.
+    /// Copies of an index share its tables until one changes; each stays whole.
     @Test func aCopyOfAnIndexIsIndependent() throws {
         let temp = try TemporarySpool()
         defer { temp.cleanup() }
@@ -145,5 +145,47 @@ import Testing
         try index.refresh(from: temp.spool)
         #expect(index.count == 2)
         #expect(try claimAll(&copy, from: temp.spool) == [second.id, first.id])
+    }
+
+    /// A claim that finds most of the queue claimed by others removes those names, which would
+    /// rebuild the index and number its jobs anew; the busy job it holds meanwhile is put back
+    /// whole and claimed later.
+    @Test func aBusyJobSurvivesTheRebuildItsLostNeighboursCause() throws {
+        let temp = try TemporarySpool()
+        defer { temp.cleanup() }
+        let busy = reviewJob(priority: 9)
+        let others = (0..<2_000).map { _ in reviewJob(priority: 1) }
+        let last = reviewJob(priority: 0)
+        _ = try temp.spool.enqueue([busy] + others + [last], rules: testRules)
+        var index = JobIndex()
+        try index.refresh(from: temp.spool)
+        let holder = open(temp.path("new", busy.id.fileName), O_RDONLY)
+        #expect(flock(holder, LOCK_EX) == 0)
+        let elsewhere = temp.spool.root + "/taken"
+        #expect(mkdir(elsewhere, 0o755) == 0)
+        for job in others { #expect(rename(temp.path("new", job.id.fileName), elsewhere + "/" + job.id.fileName) == 0) }
+        #expect(try temp.spool.claimNext(from: &index, rules: testRules)?.id == last.id)
+        #expect(index.count == 1, "the busy job is back in the index")
+        index.remove("not-indexed.json")
+        close(holder)
+        #expect(try claimAll(&index, from: temp.spool) == [busy.id])
+        #expect(index.isEmpty)
+    }
+
+    /// A refresh forgets the names whose files are gone and keeps the others in claim order.
+    @Test func aRefreshForgetsNamesThatAreGone() throws {
+        let temp = try TemporarySpool()
+        defer { temp.cleanup() }
+        let jobs = (0..<10).map { reviewJob(priority: $0 % 2) }
+        _ = try temp.spool.enqueue(jobs, rules: testRules)
+        var index = JobIndex()
+        try index.refresh(from: temp.spool)
+        for job in jobs[..<5] { #expect(unlink(temp.path("new", job.id.fileName)) == 0) }
+        let late = reviewJob(priority: 1)
+        _ = try temp.spool.enqueue(late, rules: testRules)
+        try index.refresh(from: temp.spool)
+        #expect(index.count == 6)
+        let expected = (Array(jobs[5...]) + [late]).sorted { $0.priority != $1.priority ? $0.priority > $1.priority : $0.id < $1.id }.map(\.id)
+        #expect(try claimAll(&index, from: temp.spool) == expected)
     }
 }
