@@ -95,16 +95,14 @@ public struct JobIndex: Sendable {
             }
         }
         for id in 0..<known where !seen[id] && records[id].status != .removed { markRemoved(id) }
-        let order = claimOrder
-        queue.insert(contentsOf: added, by: order.less)
+        enqueue(added)
         compactIfStale()
     }
 
     /// Adds one name (say, from an inotify event).
     public mutating func insert(_ name: String, from spool: Spool) {
         guard Spool.role(of: name, in: state) == .job, liveID(of: name) == nil, let id = add(name, from: spool) else { return }
-        let order = claimOrder
-        queue.insert(id, by: order.less)
+        enqueue([id])
     }
 
     /// The files found not to be valid jobs since the last call, with the reason: the caller moves
@@ -139,8 +137,7 @@ public struct JobIndex: Sendable {
         guard entry.generation == generation, records[Int(entry.id)].status == .taken else { return }
         records[Int(entry.id)].status = .queued
         takenCount -= 1
-        let order = claimOrder
-        queue.insert(entry.id, by: order.less)
+        enqueue([entry.id])
     }
 
     private var claimOrder: ClaimOrder { ClaimOrder(names: names, records: records) }
@@ -150,6 +147,13 @@ public struct JobIndex: Sendable {
     /// The id under which `name` is queued or taken.
     private func liveID(of name: String) -> UInt32? {
         names.find(name).flatMap { records[Int($0)].status == .removed ? nil : $0 }
+    }
+
+    /// Puts `ids` into the claim order. (The order holds the tables only for the call, so that
+    /// changing them afterwards copies nothing.)
+    private mutating func enqueue(_ ids: [UInt32]) {
+        let order = claimOrder
+        queue.insert(contentsOf: ids, by: order.less)
     }
 
     private mutating func popQueue() -> UInt32? {
