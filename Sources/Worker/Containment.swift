@@ -81,23 +81,24 @@ struct ContainmentUnavailable: Error, CustomStringConvertible {
 
 extension JobExecutor {
     /// Runs the runner of `job` and stops every process it left behind (see ``Containment``);
-    /// an operator's cancel stops it early (``stoppingOnCancel(_:_:)``).
+    /// an operator's cancel stops it early (``stoppingOnCancel(_:_:)``). `onStart` is called
+    /// once the runner runs (not when it cannot start), before its output is read.
     /// A job whose cgroup cannot be created falls back to its marker, with a warning.
-    func runContained(_ invocation: RunnerInvocation, job: Job) async -> RunnerOutcome {
+    func runContained(_ invocation: RunnerInvocation, job: Job, onStart: @escaping @Sendable () -> Void) async -> RunnerOutcome {
         if let tree = Containment.tree(for: context.config.containment) {
             let cgroup = JobCgroup(job: job.id.rawValue, in: tree)
             do {
                 try cgroup.create()
                 var contained = invocation
                 contained.cgroup = cgroup.path
-                let outcome = await stoppingOnCancel(job.id) { [contained] in await Runner.run(contained) }
+                let outcome = await stoppingOnCancel(job.id) { [contained] in await Runner.run(contained) { _ in onStart() } }
                 Containment.report(await cgroup.stop(), of: cgroup, job: job.id, context: context)
                 return outcome
             } catch {
                 context.log("containment: job marker for this job", job.id, level: .warning, ["reason": "\(error)"])
             }
         }
-        let outcome = await stoppingOnCancel(job.id) { await Runner.run(invocation) }
+        let outcome = await stoppingOnCancel(job.id) { await Runner.run(invocation) { _ in onStart() } }
         await Containment.stopLeftovers(of: job.id, context: context)
         return outcome
     }

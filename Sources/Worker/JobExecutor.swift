@@ -146,8 +146,11 @@ struct JobExecutor: Sendable {
         let artifacts = ReviewArtifacts(kb: context.kb, runId: runId)
         let prompt = review.prompt(runId: runId)
         try artifacts.prepareDirectory()
-        claimed.recordRunning(runIDs: [runId], artifactsDirectory: artifacts.directory.path)
-        let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: artifacts.directory.path), job: job)
+        let directory = artifacts.directory.path
+        // Said once the runner runs: one file fewer to create before it may start.
+        let outcome = await runContained(invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory), job: job) {
+            claimed.recordRunning(runIDs: [runId], artifactsDirectory: directory)
+        }
         if let fault = launchFault(outcome) { throw fault }
         let report = { (reason: String?) in AttemptReport(runIDs: [runId], reason: reason, stderrTail: outcome.stderrTail) }
         let execution = executionData(of: outcome, job: job, runIDs: [runId])

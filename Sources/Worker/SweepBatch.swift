@@ -112,9 +112,10 @@ struct SweepBatch {
         let prompt = try ReviewPrompt.sweep(gate: GateText(id: gate.id, text: gate.text), notes: notes.map { ($0.path, $0.text) })
         let attemptFiles = ReviewArtifacts(kb: context.kb, sweepBatch: job.id.rawValue, attempt: claimed.attemptNumber)
         try attemptFiles.prepareDirectory()
-        claimed.recordRunning(runIDs: runIDs, artifactsDirectory: attemptFiles.directory.path)
+        let directory = attemptFiles.directory.path
         let outcome = await executor.runContained(
-            executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: attemptFiles.directory.path), job: job)
+            executor.invocation(job, profile: profile, prompt: prompt, artifactsDirectory: directory), job: job
+        ) { claimed.recordRunning(runIDs: runIDs, artifactsDirectory: directory) }
         if let fault = executor.launchFault(outcome) { throw fault }
         let execution = executor.executionData(of: outcome, job: job, runIDs: runIDs)
         let paths = notes.map(\.path)

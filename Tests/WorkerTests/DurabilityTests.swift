@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// SPEC §2 and §5: a commit is on disk before the spool move that depends on it, a claim is on
-/// disk before its run, and any number of processes can open one fresh store at once.
+/// disk before its run, and any number of processes can open one fresh store at once. Issue 13:
+/// what the worker does before a runner may start.
 @Suite struct DurabilityTests {
     static let hasStrace = FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")
 
@@ -44,6 +45,24 @@ import Testing
         let claim = try #require(calls.firstIndex { $0.name.hasPrefix("rename") && $0.names("/active/\(id).json") }, "the claim")
         let firstWrite = try #require(calls[claim...].firstIndex(where: isWALWrite), "createRun")
         #expect(calls[claim..<firstWrite].contains { $0.name == "fsync" && $0.names("/spool/active>") }, "active/ is synced after the claim")
+    }
+
+    /// Creating a file is dear on some disks (ext4 without a journal after much churn), so the
+    /// job's `.running` sidecar, which only informs readers, is written once the runner runs.
+    @Test(.enabled(if: hasStrace, "needs strace (apt-get install strace)"))
+    func theRunningSidecarIsWrittenAfterTheRunnerStarts() throws {
+        let h = try WorkerHarness()
+        defer { h.remove() }
+        let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
+        let trace = h.home.url.appendingPathComponent("trace").path
+        let result = try Command.run(
+            "/usr/bin/strace", ["-f", "-qq", "-e", "trace=execve,rename", "-o", trace, RevqBinary.url.path, "worker", "--once"],
+            in: h.root, environment: h.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let runner = try #require(lines.firstIndex { $0.contains("execve(") && $0.contains("/codex\"") }, "the runner's start")
+        let running = try #require(lines.firstIndex { $0.contains("rename(") && $0.contains("/active/\(id).running") }, "the sidecar")
+        #expect(runner < running)
     }
 
     @Test func twoWorkersAndACommandOpenAFreshStoreAtOnce() throws {
