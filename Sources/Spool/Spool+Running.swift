@@ -4,8 +4,9 @@ public import JSONText
 import RevqTime
 
 /// What the worker running a claimed job says about its current attempt, in
-/// `active/<id>.running` (one line of JSON, replaced whole): written once the attempt's runs and
-/// artifact directory are known, removed when the job leaves `active/`.
+/// `active/<id>.running` (one line of JSON, replaced whole): written once the attempt's runner
+/// runs (its runs and artifact directory are known by then), removed when the job leaves
+/// `active/`.
 public struct RunningAttempt: Sendable, Equatable {
     public var attempt: Int
     public var runIDs: [Int64]
