@@ -2,8 +2,8 @@ import Glibc
 
 /// The names of a ``JobIndex``, each under a number (its id, dense from 0): the names' bytes back
 /// to back in one buffer, and an open-addressing table from a name's bytes to its newest id.
-/// A name costs its bytes plus 8 bytes of span and about 8 of table, where a `String` a name in
-/// a `Dictionary` cost about 150 (with 100,000 jobs queued, the index was most of the worker's
+/// A name costs its bytes plus an 8-byte span and 8 to 16 bytes of table; as a `String` key of a
+/// `Dictionary` it cost about 150 (with 100,000 jobs queued, the index was most of the worker's
 /// memory).
 ///
 /// Adding a name that is already there gives it a new id; the old id keeps its bytes, so ids
