@@ -99,16 +99,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             members.append((name, try parseValue()))
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-            } else if current == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            } else {
-                throw failure("expected ',' or '}'")
-            }
+            if try closes(UInt8(ascii: "}")) { return .object(members) }
         }
     }
 
@@ -122,16 +113,24 @@ public struct JSONParser {
         }
         while true {
             elements.append(try parseValue())
+            if try closes(UInt8(ascii: "]")) { return .array(elements) }
+        }
+    }
+
+    /// After a member or an element: true past the container's closing `bracket`, false past the
+    /// `,` before the next one.
+    private mutating func closes(_ bracket: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-            } else if current == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            } else {
-                throw failure("expected ',' or ']'")
-            }
+            return false
+        case bracket:
+            index += 1
+            return true
+        default:
+            throw failure("expected ',' or '\(Character(Unicode.Scalar(bracket)))'")
         }
     }
 

@@ -40,7 +40,8 @@ public enum ModelPartition {
     /// The actual partition from a telemetry JSON document (`model`, `reasoning_effort`,
     /// `models`). Nil when there is no model, or when the telemetry names more than one.
     public static func actual(telemetryJSON: String) -> String? {
-        guard let telemetry = try? JSONParser.parse(Array(telemetryJSON.utf8)), case .object = telemetry,
+        // Other programs' output (a command runner's telemetry file is passed on as written).
+        guard let telemetry = try? JSONParser.parse(Array(telemetryJSON.utf8), rules: .lenient), case .object = telemetry,
             let model = optionalString(telemetry["model"]), let effort = optionalString(telemetry["reasoning_effort"]),
             let models = optionalStrings(telemetry["models"])
         else { return nil }

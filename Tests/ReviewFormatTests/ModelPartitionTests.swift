@@ -40,6 +40,15 @@ import Testing
         #expect(ModelPartition.actual(telemetryJSON: #"{"model":"gpt-5.4","reasoning_effort":null}"#) == "gpt-5-4")
     }
 
+    /// A command runner's telemetry file is passed on as the program wrote it, so it is read by
+    /// the rules for other programs' output: a repeated name keeps its last value, and nesting
+    /// deeper than a job file may have does not hide the model.
+    @Test func telemetryIsReadAsOtherProgramsWriteIt() {
+        #expect(ModelPartition.actual(telemetryJSON: #"{"model":"gpt-5.3","model":"gpt-5.4"}"#) == "gpt-5-4")
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(ModelPartition.actual(telemetryJSON: #"{"model":"gpt-5.4","trace":\#(deep)}"#) == "gpt-5-4")
+    }
+
     @Test func requestedIsTrimmedOnly() {
         #expect(ModelPartition.requested("  GPT-5.4 High \n") == "GPT-5.4 High")
     }

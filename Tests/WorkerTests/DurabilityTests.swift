@@ -22,14 +22,9 @@ import Testing
         let h = try WorkerHarness()
         defer { h.remove() }
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        let trace = h.home.url.appendingPathComponent("trace").path
-        let result = try Command.run(
-            "/usr/bin/strace",
-            ["-f", "-y", "-qq", "-e", "trace=pwrite64,fsync,fdatasync,rename,renameat2", "-o", trace, RevqBinary.url.path, "worker", "--once"],
-            in: h.root, environment: h.environment)
-        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try Self.traceWorkerOnce(h, ["-y", "-e", "trace=pwrite64,fsync,fdatasync,rename,renameat2"])
         #expect(h.files("done").contains("\(id).json"))
-        let calls = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").compactMap { line -> Call? in
+        let calls = lines.compactMap { line -> Call? in
             let body = line.drop { $0 != " " }.drop { $0 == " " }
             guard let open = body.firstIndex(of: "(") else { return nil }
             return Call(name: String(body[..<open]), text: body)
@@ -54,15 +49,20 @@ import Testing
         let h = try WorkerHarness()
         defer { h.remove() }
         let id = try h.enqueue(SampleKB.noteB, [SampleKB.residue])
-        let trace = h.home.url.appendingPathComponent("trace").path
-        let result = try Command.run(
-            "/usr/bin/strace", ["-f", "-qq", "-e", "trace=execve,rename", "-o", trace, RevqBinary.url.path, "worker", "--once"],
-            in: h.root, environment: h.environment)
-        #expect(result.status == 0, "\(result.stderr)")
-        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        let lines = try Self.traceWorkerOnce(h, ["-e", "trace=execve,rename"])
         let runner = try #require(lines.firstIndex { $0.contains("execve(") && $0.contains("/codex\"") }, "the runner's start")
         let running = try #require(lines.firstIndex { $0.contains("rename(") && $0.contains("/active/\(id).running") }, "the sidecar")
         #expect(runner < running)
+    }
+
+    /// The lines of an `strace -f` (with `options`) of `revq worker --once`, which must succeed.
+    static func traceWorkerOnce(_ h: WorkerHarness, _ options: [String]) throws -> [Substring] {
+        let trace = h.home.url.appendingPathComponent("trace").path
+        let result = try Command.run(
+            "/usr/bin/strace", ["-f", "-qq"] + options + ["-o", trace, RevqBinary.url.path, "worker", "--once"],
+            in: h.root, environment: h.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
     }
 
     @Test func twoWorkersAndACommandOpenAFreshStoreAtOnce() throws {
